@@ -1,0 +1,220 @@
+#include "openaicodec.h"
+
+#include "codecjson.h"
+#include "ssestreamdecoder.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace poolscope {
+
+namespace {
+
+HeaderList authHeaders(const QByteArray& apiKey) {
+    HeaderList headers;
+    if (!apiKey.isEmpty())
+        headers.emplaceBack("Authorization", "Bearer " + apiKey);
+    return headers;
+}
+
+// message.content is a string; a few compatible servers send an array of text parts instead.
+QString contentText(const QJsonValue& content) {
+    if (content.isString())
+        return content.toString();
+    QString text;
+    const QJsonArray parts = content.toArray();
+    for (const QJsonValue& part : parts) {
+        const QJsonObject object = part.toObject();
+        if (object.value("type"_L1).toString() == "text"_L1)
+            text += object.value("text"_L1).toString();
+    }
+    return text;
+}
+
+// The "error" member of a body, as an object, when it is one.
+std::optional<QJsonObject> errorObject(const QJsonObject& body) {
+    const QJsonValue error = body.value("error"_L1);
+    if (error.isObject())
+        return error.toObject();
+    return std::nullopt;
+}
+
+QString errorText(const QJsonObject& error) {
+    QString message = error.value("message"_L1).toString();
+    return message.isEmpty() ? u"server sent an error without a message"_s : message;
+}
+
+class OpenAiStreamDecoder final : public SseStreamDecoder {
+protected:
+    void handleEvent(const SseEvent& event, StreamUpdate& update) override {
+        if (isFinished())
+            return; // nothing is defined after [DONE]
+        const QByteArrayView data = QByteArrayView(event.data).trimmed();
+        if (data == "[DONE]") {
+            markFinished(update);
+            return;
+        }
+        if (data.isEmpty())
+            return;
+        QString parseError;
+        const auto chunk = codecjson::parseObject(data, &parseError);
+        if (!chunk) {
+            setMalformed(update, parseError);
+            return;
+        }
+        if (const auto error = errorObject(*chunk)) {
+            setError(update, OpenAiCodec::errorClassOf(*error), errorText(*error));
+            return;
+        }
+        const QJsonArray choices = chunk->value("choices"_L1).toArray();
+        if (!choices.isEmpty()) {
+            const QJsonObject choice = choices.at(0).toObject();
+            const QString content = contentText(
+                choice.value("delta"_L1)
+                    .toObject()
+                    .value("content"_L1)); // role-only and reasoning deltas carry no content
+            if (!content.isEmpty())
+                update.contentDeltas.append(content);
+            const QString finishReason = choice.value("finish_reason"_L1).toString();
+            if (!finishReason.isEmpty())
+                update.finishReason = finishReason;
+        }
+        const QJsonValue usage = chunk->value("usage"_L1);
+        if (usage.isObject())
+            update.usage = OpenAiCodec::usageFromJson(usage.toObject());
+    }
+};
+
+} // namespace
+
+TokenUsage OpenAiCodec::usageFromJson(const QJsonObject& usage) {
+    TokenUsage result;
+    result.prompt = codecjson::count(usage.value("prompt_tokens"_L1));
+    result.completion = codecjson::count(usage.value("completion_tokens"_L1));
+    result.cached = codecjson::count(
+        usage.value("prompt_tokens_details"_L1).toObject().value("cached_tokens"_L1), 0);
+    result.reasoning = codecjson::count(
+        usage.value("completion_tokens_details"_L1).toObject().value("reasoning_tokens"_L1), 0);
+    return result;
+}
+
+ErrorClass OpenAiCodec::errorClassOf(const QJsonObject& error) {
+    // vLLM and others put the HTTP status in "code"; OpenAI puts a string there.
+    if (const ErrorClass byStatus = codecjson::classForStatusCode(error.value("code"_L1));
+        byStatus != ErrorClass::None) {
+        return byStatus;
+    }
+    const QString kind =
+        error.value("type"_L1).toString() + u' ' + error.value("code"_L1).toString();
+    if (kind.contains("rate_limit"_L1) || kind.contains("insufficient_quota"_L1))
+        return ErrorClass::RateLimited;
+    if (kind.contains("authentication"_L1) || kind.contains("invalid_api_key"_L1) ||
+        kind.contains("permission"_L1)) {
+        return ErrorClass::Auth;
+    }
+    if (kind.contains("not_found"_L1) || kind.contains("model_not_found"_L1))
+        return ErrorClass::NotFound;
+    if (kind.contains("invalid_request"_L1) || kind.contains("context_length"_L1))
+        return ErrorClass::BadRequest;
+    // An error that interrupts a stream the server accepted is the server's failure.
+    return ErrorClass::Server5xx;
+}
+
+HttpRequestSpec OpenAiCodec::buildChatRequest(const QUrl& baseUrl, const QByteArray& apiKey,
+                                              const ChatRequest& request) const {
+    QJsonArray messages;
+    for (const ChatMessage& message : request.messages)
+        messages.append(QJsonObject{{"role"_L1, message.role}, {"content"_L1, message.content}});
+    QJsonObject body{
+        {"model"_L1, request.model}, {"messages"_L1, messages}, {"stream"_L1, request.stream}};
+    if (request.stream) // without it the stream carries no usage at all
+        body.insert("stream_options"_L1, QJsonObject{{"include_usage"_L1, true}});
+    if (request.maxTokens >= 0)
+        body.insert("max_tokens"_L1, request.maxTokens);
+    if (!std::isnan(request.temperature))
+        body.insert("temperature"_L1, request.temperature);
+    for (auto it = request.bodyExtra.constBegin(); it != request.bodyExtra.constEnd(); ++it)
+        body.insert(it.key(), it.value());
+
+    HttpRequestSpec spec;
+    spec.url = codecjson::endpoint(baseUrl, u"/chat/completions"_s);
+    spec.headers = authHeaders(apiKey);
+    spec.headers.emplaceBack("Content-Type", "application/json");
+    if (request.stream)
+        spec.headers.emplaceBack("Accept", "text/event-stream");
+    spec.body = codecjson::compact(body);
+    return spec;
+}
+
+ParsedResponse OpenAiCodec::parseResponse(QByteArrayView body) const {
+    ParsedResponse result;
+    const auto object = codecjson::parseObject(body, &result.error);
+    if (!object)
+        return result;
+    if (const auto error = errorObject(*object)) {
+        result.error = u"server returned an error: "_s + errorText(*error);
+        return result;
+    }
+    const QJsonValue choicesValue = object->value("choices"_L1);
+    const QJsonArray choices = choicesValue.toArray();
+    if (!choicesValue.isArray() || choices.isEmpty() || !choices.at(0).isObject()) {
+        result.error = u"response has no choices: "_s + codecjson::excerpt(body);
+        return result;
+    }
+    const QJsonObject choice = choices.at(0).toObject();
+    result.text = contentText(choice.value("message"_L1).toObject().value("content"_L1));
+    result.finishReason = choice.value("finish_reason"_L1).toString();
+    const QJsonValue usage = object->value("usage"_L1);
+    if (usage.isObject())
+        result.usage = usageFromJson(usage.toObject());
+    return result;
+}
+
+std::unique_ptr<StreamDecoder> OpenAiCodec::newStreamDecoder() const {
+    return std::make_unique<OpenAiStreamDecoder>();
+}
+
+QString OpenAiCodec::errorMessage(QByteArrayView body) const {
+    const auto object = codecjson::parseObject(body, nullptr);
+    if (!object)
+        return {};
+    const QJsonValue error = object->value("error"_L1);
+    if (error.isObject()) {
+        const QString message = error.toObject().value("message"_L1).toString();
+        if (!message.isEmpty())
+            return message;
+    }
+    if (error.isString() && !error.toString().isEmpty())
+        return error.toString(); // {"error": "..."}: Ollama, llama.cpp in some versions
+    if (const QString message = object->value("message"_L1).toString(); !message.isEmpty())
+        return message;                           // vLLM before it nested the error object
+    return object->value("detail"_L1).toString(); // FastAPI-based servers
+}
+
+HttpRequestSpec OpenAiCodec::buildModelsRequest(const QUrl& baseUrl,
+                                                const QByteArray& apiKey) const {
+    HttpRequestSpec spec;
+    spec.method = "GET";
+    spec.url = codecjson::endpoint(baseUrl, u"/models"_s);
+    spec.headers = authHeaders(apiKey);
+    return spec;
+}
+
+QStringList OpenAiCodec::parseModels(QByteArrayView body) const {
+    QStringList models;
+    const auto object = codecjson::parseObject(body, nullptr);
+    if (!object)
+        return models;
+    const QJsonArray data = object->value("data"_L1).toArray();
+    for (const QJsonValue& entry : data) {
+        const QString id = entry.toObject().value("id"_L1).toString();
+        if (!id.isEmpty())
+            models.append(id);
+    }
+    return models;
+}
+
+} // namespace poolscope
