@@ -1,0 +1,1063 @@
+#include "connectionpool.h"
+
+#include "monotonicclock.h"
+#include "pooljob.h"
+#include "providercodec.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+#include <QTimerEvent>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcPool, "poolscope.pool")
+
+namespace poolscope {
+
+namespace {
+
+constexpr qint64 kUsPerMs = 1000;
+
+QString msText(qint64 ms) {
+    return QString::number(ms) + u" ms"_s;
+}
+
+RetryPolicy retryPolicyFrom(const PoolConfig& config) {
+    RetryPolicy policy;
+    policy.maxRetries = config.retries;
+    policy.baseDelayMs = config.retryBaseDelayMs;
+    policy.maxDelayMs = config.retryMaxDelayMs;
+    policy.retryAfterCapMs = config.retryAfterCapMs;
+    return policy;
+}
+
+qint64 promptTokenEstimate(const ChatRequest& request) {
+    qint64 tokens = 0;
+    for (const ChatMessage& message : request.messages)
+        tokens += estimateTokens(message.content);
+    return tokens;
+}
+
+QString sslHint(const QString& error) {
+    return error + u" (TLS verification is always on: trust a private server's certificate "
+                   u"explicitly with --ca-cert FILE or the profile's CA certificate)"_s;
+}
+
+} // namespace
+
+ConnectionPool::ConnectionPool(const Endpoint& endpoint, const PoolConfig& config, QObject* parent)
+    : QObject(parent)
+    , m_random(std::random_device{}()) {
+    qRegisterMetaType<poolscope::RequestRecord>();
+    qRegisterMetaType<poolscope::PoolSnapshot>();
+    setEndpoint(endpoint);
+    m_config = config;
+    m_retry = retryPolicyFrom(config);
+    m_snapshotTimer = new QTimer(this);
+    m_snapshotTimer->setInterval(100);
+    connect(m_snapshotTimer, &QTimer::timeout, this, &ConnectionPool::emitSnapshot);
+    m_snapshotTimer->start();
+    // Warm-up runs on the pool's own thread, after a possible moveToThread().
+    QMetaObject::invokeMethod(this, &ConnectionPool::ensureMinIdle, Qt::QueuedConnection);
+}
+
+ConnectionPool::~ConnectionPool() {
+    for (auto& [id, job] : m_jobs) {
+        if (job->reply) {
+            job->reply->disconnect(this);
+            job->reply->abort();
+        }
+    }
+}
+
+quint64 ConnectionPool::reserveId() {
+    return m_nextId.fetch_add(1, std::memory_order_relaxed);
+}
+
+quint64 ConnectionPool::submit(const ChatRequest& request) {
+    const quint64 id = reserveId();
+    submit(id, request);
+    return id;
+}
+
+void ConnectionPool::submit(quint64 id, const ChatRequest& request, qint64 intendedStartUs) {
+    const qint64 now = monotonicNowUs();
+    auto owned = std::make_unique<PoolJob>();
+    PoolJob& job = *owned;
+    job.id = id;
+    job.request = request;
+    if (job.request.model.isEmpty())
+        job.request.model = m_endpoint.model;
+    job.spec = m_codec->buildChatRequest(m_endpoint.baseUrl, m_endpoint.apiKey, job.request);
+    job.estimatedTokens = promptTokenEstimate(job.request) + std::max(0, job.request.maxTokens);
+
+    RequestRecord& record = job.record;
+    record.id = id;
+    record.requestId = u"psr-"_s + QString::number(m_random(), 16).rightJustified(16, u'0') + u'-' +
+                       QString::number(id);
+    record.index = request.index;
+    record.model = job.request.model;
+    record.streamed = job.request.stream;
+    record.timeline.queuedAt = intendedStartUs > 0 ? std::min(intendedStartUs, now) : now;
+    record.requestBody = job.spec.body;
+    RecordHeaders headers = job.spec.headers;
+    headers.append({"X-Client-Request-Id", record.requestId.toLatin1()});
+    record.requestHeaders = redactedHeaders(headers);
+
+    job.pendingSinceUs = record.timeline.queuedAt;
+    ++m_counters.requestsSubmitted;
+    m_jobs.emplace(id, std::move(owned));
+    m_pending.push_back(id);
+    if (m_config.acquireTimeoutMs > 0)
+        job.acquireTimerId =
+            startJobTimer(job, TimerKind::Acquire, m_config.acquireTimeoutMs, Qt::PreciseTimer);
+    dispatch();
+    ensureMinIdle(); // busy connections no longer count as idle: top the warm ones up
+    m_counters.maxPending = std::max(m_counters.maxPending, int(m_pending.size()));
+}
+
+PoolJob* ConnectionPool::job(quint64 id) {
+    auto it = m_jobs.find(id);
+    return it == m_jobs.end() ? nullptr : it->second.get();
+}
+
+void ConnectionPool::cancel(quint64 id) {
+    PoolJob* found = job(id);
+    if (!found)
+        return;
+    PoolJob& j = *found;
+    switch (j.state) {
+    case PoolJob::State::Pending:
+        m_pending.erase(std::remove(m_pending.begin(), m_pending.end(), id), m_pending.end());
+        stopJobTimer(j.acquireTimerId);
+        j.record.errorClass = ErrorClass::Canceled;
+        j.record.error = u"canceled before a connection was free"_s;
+        finishJob(j);
+        break;
+    case PoolJob::State::WaitingRetry:
+        stopJobTimer(j.retryTimerId);
+        j.record.errorClass = ErrorClass::Canceled;
+        j.record.error = u"canceled while waiting to retry"_s;
+        finishJob(j);
+        break;
+    case PoolJob::State::Active:
+        abortAttempt(j, ErrorClass::Canceled, u"canceled"_s);
+        break;
+    case PoolJob::State::Done:
+        break;
+    }
+}
+
+void ConnectionPool::cancelAll() {
+    std::vector<quint64> ids;
+    ids.reserve(m_jobs.size());
+    for (const auto& [id, j] : m_jobs)
+        ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    // Pending ones first, so that cancelling an active request does not hand its connection on.
+    for (quint64 id : ids) {
+        if (PoolJob* j = job(id); j && j->state != PoolJob::State::Active)
+            cancel(id);
+    }
+    for (quint64 id : ids)
+        cancel(id);
+}
+
+void ConnectionPool::setConfig(const PoolConfig& config) {
+    m_config = config;
+    m_retry = retryPolicyFrom(config);
+    for (auto& lane : m_lanes) {
+        if (lane->inFlight == 0)
+            scheduleHousekeeping(*lane);
+    }
+    trimToMax();
+    dispatch();
+    ensureMinIdle();
+}
+
+void ConnectionPool::setEndpoint(const Endpoint& endpoint) {
+    m_endpoint = endpoint;
+    m_codec = makeProviderCodec(endpoint.api);
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    if (!endpoint.extraCaCertificates.isEmpty())
+        m_ssl.setCaCertificates(m_ssl.caCertificates() + endpoint.extraCaCertificates);
+    // Connections to the old endpoint must not carry requests for the new one.
+    std::vector<Lane*> lanes;
+    for (auto& lane : m_lanes)
+        lanes.push_back(lane.get());
+    for (Lane* lane : lanes) {
+        if (lane->inFlight == 0)
+            retireLane(*lane);
+        else
+            lane->mustRetire = true;
+    }
+}
+
+void ConnectionPool::setSnapshotInterval(int ms) {
+    if (ms <= 0) {
+        m_snapshotTimer->stop();
+        return;
+    }
+    m_snapshotTimer->start(ms);
+}
+
+void ConnectionPool::dispatch() {
+    while (!m_pending.empty()) {
+        PoolJob* j = job(m_pending.front());
+        if (!j || j->state != PoolJob::State::Pending) {
+            m_pending.pop_front();
+            continue;
+        }
+        if (!rateLimitAllows(*j))
+            break;
+        Lane* lane = pickLane();
+        if (!lane)
+            break;
+        m_pending.pop_front();
+        startAttempt(*j, *lane);
+    }
+}
+
+Lane* ConnectionPool::pickLane() {
+    if (!m_config.noPool) {
+        // Most recently used first (LIFO), so surplus connections stay idle and age out; among
+        // HTTP/2 connections the fullest first, so streams pack onto few connections.
+        Lane* best = nullptr;
+        for (auto& lane : m_lanes) {
+            if (!lane->hasConnection || !lane->hasRoom())
+                continue;
+            if (!best || lane->inFlight > best->inFlight ||
+                (lane->inFlight == best->inFlight && lane->lastReleasedAt > best->lastReleasedAt))
+                best = lane.get();
+        }
+        if (best)
+            return best;
+    }
+    if (int(m_lanes.size()) < std::max(1, m_config.maxConnections))
+        return openLane(false);
+    return nullptr;
+}
+
+Lane* ConnectionPool::openLane(bool warm) {
+    auto lane = std::make_unique<Lane>();
+    lane->id = m_nextLaneId++;
+    lane->network = new QNetworkAccessManager(this);
+    // Redirects could open connections to other hosts behind the pool's back.
+    lane->network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    lane->network->setAutoDeleteReplies(false);
+    lane->network->setProxy(m_endpoint.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
+    lane->lastReleasedAt = monotonicNowUs();
+    if (warm) {
+        const QUrl& url = m_endpoint.baseUrl;
+        if (url.scheme() == u"https"_s) {
+            QSslConfiguration ssl = m_ssl;
+            if (m_config.http2 != Http2Mode::Off)
+                ssl.setAllowedNextProtocols({QSslConfiguration::ALPNProtocolHTTP2, "http/1.1"});
+            lane->network->connectToHostEncrypted(url.host(), quint16(url.port(443)), ssl);
+        } else {
+            lane->network->connectToHost(url.host(), quint16(url.port(80)));
+        }
+        // Qt reports nothing for a pre-opened connection; it is counted as opened here, and if
+        // the server refused it, the first request on the lane will show a new connection.
+        lane->warm = true;
+        lane->hasConnection = true;
+        lane->connectionId = m_nextConnectionId++;
+        lane->connectionOpenedAt = lane->lastReleasedAt;
+        ++m_counters.connectionsOpened;
+    }
+    Lane* raw = lane.get();
+    m_lanes.push_back(std::move(lane));
+    if (warm)
+        scheduleHousekeeping(*raw);
+    return raw;
+}
+
+QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job, const Lane& lane) const {
+    Q_UNUSED(lane);
+    QNetworkRequest request(job.spec.url);
+    for (const auto& [name, value] : job.spec.headers)
+        request.setRawHeader(name, value);
+    request.setRawHeader("X-Client-Request-Id", job.record.requestId.toLatin1());
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("PoolScope/" POOLSCOPE_VERSION));
+    const bool https = job.spec.url.scheme() == u"https"_s;
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, m_config.http2 != Http2Mode::Off);
+    if (m_config.http2 == Http2Mode::On && !https)
+        request.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+    // The pool closes idle connections itself (idle timeout); Qt must not do it earlier.
+    const qint64 keepSeconds =
+        m_config.idleTimeoutMs > 0 ? m_config.idleTimeoutMs / 1000 + 60 : 7 * 24 * 3600;
+    request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
+                         int(std::min<qint64>(keepSeconds, 7 * 24 * 3600)));
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    if (m_config.noPool)
+        request.setRawHeader("Connection", "close");
+    if (https)
+        request.setSslConfiguration(m_ssl);
+    return request;
+}
+
+void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
+    const qint64 now = monotonicNowUs();
+    stopJobTimer(job.acquireTimerId);
+    if (lane.housekeepingTimerId) {
+        killTimer(lane.housekeepingTimerId);
+        m_laneTimers.remove(lane.housekeepingTimerId);
+        lane.housekeepingTimerId = 0;
+    }
+    job.state = PoolJob::State::Active;
+    job.lane = &lane;
+    ++lane.inFlight;
+    ++lane.useCount;
+
+    RequestRecord& record = job.record;
+    ++record.attempts;
+    const qint64 waited = now - job.pendingSinceUs;
+    record.queueUs += waited;
+    m_counters.acquireUsSum += waited;
+    ++m_counters.acquireCount;
+    RequestTimeline& t = record.timeline;
+    t.acquiredAt = now;
+    t.connectStartAt = t.tlsDoneAt = t.sentAt = t.headersAt = t.firstByteAt = 0;
+    t.firstTokenAt = t.lastTokenAt = t.finishedAt = 0;
+    record.httpStatus = 0;
+    record.connectionId = lane.connectionId;
+    record.reused = lane.hasConnection;
+    record.httpVersion.clear();
+    record.output.clear();
+    record.interTokenGapsUs.clear();
+    record.contentChunks = 0;
+    record.responseHeaders.clear();
+
+    job.attemptStartUs = now;
+    job.lastByteUs = 0;
+    job.lastContentUs = 0;
+    job.sawConnecting = false;
+    job.leakReported = false;
+    job.serverClosing = false;
+    job.abortReason = ErrorClass::None;
+    job.abortMessage.clear();
+    job.body.clear();
+    job.streamError = {};
+    job.streamUsage.reset();
+    job.finishReason.clear();
+    job.decoder = job.request.stream ? m_codec->newStreamDecoder() : nullptr;
+
+    m_recentStartsUs.push_back(now);
+    if (m_config.tokensPerMinute > 0) {
+        m_recentTokens.push_back({now, job.estimatedTokens});
+        m_recentTokenSum += job.estimatedTokens;
+    }
+
+    QNetworkRequest request = buildRequest(job, lane);
+    QNetworkReply* reply =
+        job.spec.method == "POST"
+            ? lane.network->post(request, job.spec.body)
+            : lane.network->sendCustomRequest(request, job.spec.method, job.spec.body);
+    job.reply = reply;
+    wireReply(job, reply);
+    armWatchdog(job);
+
+    int active = 0;
+    for (const auto& l : m_lanes)
+        active += l->inFlight > 0 ? 1 : 0;
+    m_counters.maxActive = std::max(m_counters.maxActive, active);
+}
+
+void ConnectionPool::wireReply(PoolJob& job, QNetworkReply* reply) {
+    const quint64 id = job.id;
+    connect(reply, &QNetworkReply::socketStartedConnecting, this, [this, id] { onConnecting(id); });
+    connect(reply, &QNetworkReply::encrypted, this, [this, id] { onEncrypted(id); });
+    connect(reply, &QNetworkReply::requestSent, this, [this, id] { onSent(id); });
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, id] { onHeaders(id); });
+    connect(reply, &QIODevice::readyRead, this, [this, id] { onReadyRead(id); });
+    connect(reply, &QNetworkReply::finished, this, [this, id] { onReplyFinished(id); });
+    connect(reply, &QNetworkReply::sslErrors, this, [this, id](const QList<QSslError>& errors) {
+        PoolJob* j = this->job(id);
+        if (!j || errors.isEmpty() || j->abortReason != ErrorClass::None)
+            return;
+        QStringList texts;
+        for (const QSslError& error : errors)
+            texts.append(error.errorString());
+        j->abortMessage = sslHint(texts.join(u"; "_s));
+    });
+}
+
+void ConnectionPool::onConnecting(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->lane)
+        return;
+    const qint64 now = monotonicNowUs();
+    Lane& lane = *j->lane;
+    if (lane.hasConnection) {
+        // The server closed the connection we believed idle; Qt opens a new one.
+        ++m_counters.connectionsClosed;
+        lane.hasConnection = false;
+    }
+    j->sawConnecting = true;
+    j->record.reused = false;
+    j->record.timeline.connectStartAt = now;
+    if (m_config.connectTimeoutMs > 0)
+        j->connectTimerId =
+            startJobTimer(*j, TimerKind::Connect, m_config.connectTimeoutMs, Qt::PreciseTimer);
+}
+
+// A new connection counts as opened once it carries bytes: a refused connect never was one.
+static void markEstablished(PoolJob& job, Lane& lane, qint64 now, qint64& nextConnectionId,
+                            PoolSnapshot& counters) {
+    if (!job.sawConnecting || lane.hasConnection)
+        return;
+    lane.hasConnection = true;
+    lane.connectionId = nextConnectionId++;
+    lane.connectionOpenedAt = now;
+    job.record.connectionId = lane.connectionId;
+    ++counters.connectionsOpened;
+    counters.creationUsSum += now - job.record.timeline.connectStartAt;
+    ++counters.creationCount;
+}
+
+void ConnectionPool::onEncrypted(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->lane)
+        return;
+    const qint64 now = monotonicNowUs();
+    if (j->sawConnecting && j->record.timeline.tlsDoneAt == 0) {
+        j->record.timeline.tlsDoneAt = now;
+        stopJobTimer(j->connectTimerId);
+        markEstablished(*j, *j->lane, now, m_nextConnectionId, m_counters);
+    }
+}
+
+void ConnectionPool::onSent(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->lane)
+        return;
+    const qint64 now = monotonicNowUs();
+    j->record.timeline.sentAt = now;
+    stopJobTimer(j->connectTimerId);
+    markEstablished(*j, *j->lane, now, m_nextConnectionId, m_counters);
+}
+
+void ConnectionPool::onHeaders(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->reply || j->record.timeline.headersAt != 0)
+        return;
+    QNetworkReply* reply = j->reply;
+    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (!status.isValid())
+        return;
+    const qint64 now = monotonicNowUs();
+    RequestRecord& record = j->record;
+    record.timeline.headersAt = now;
+    if (record.timeline.sentAt == 0)
+        onSent(jobId);
+    record.httpStatus = status.toInt();
+    const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
+    record.httpVersion = http2 ? u"2"_s : u"1.1"_s;
+    for (const auto& pair : reply->rawHeaderPairs())
+        record.responseHeaders.append({pair.first, pair.second});
+    j->serverClosing = reply->rawHeader("Connection").toLower().contains("close");
+    if (Lane* lane = j->lane; lane && !lane->protocolKnown) {
+        lane->protocolKnown = true;
+        lane->http2 = http2;
+        lane->capacity = http2 ? std::max(1, m_config.maxStreamsPerConnection) : 1;
+    }
+    readRateLimitHeaders(reply);
+}
+
+void ConnectionPool::onReadyRead(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->reply)
+        return;
+    const qint64 now = monotonicNowUs();
+    RequestRecord& record = j->record;
+    if (record.timeline.headersAt == 0)
+        onHeaders(jobId);
+    const QByteArray data = j->reply->readAll();
+    if (data.isEmpty())
+        return;
+    j->lastByteUs = now;
+    if (record.timeline.firstByteAt == 0)
+        record.timeline.firstByteAt = now;
+
+    const bool success = record.httpStatus >= 200 && record.httpStatus < 300;
+    if (!j->decoder || !success) {
+        if (j->body.size() + data.size() > m_config.maxResponseBytes) {
+            abortAttempt(*j, ErrorClass::TooLarge,
+                         u"response larger than "_s + QString::number(m_config.maxResponseBytes) +
+                             u" bytes"_s);
+            return;
+        }
+        j->body.append(data);
+        return;
+    }
+
+    const StreamUpdate update = j->decoder->feed(data);
+    if (update.usage)
+        j->streamUsage = update.usage;
+    if (!update.finishReason.isEmpty())
+        j->finishReason = update.finishReason;
+    if (update.errorClass != ErrorClass::None && j->streamError.errorClass == ErrorClass::None)
+        j->streamError = update;
+    if (update.contentDeltas.isEmpty())
+        return;
+    QString joined;
+    for (const QString& delta : update.contentDeltas) {
+        if (record.timeline.firstTokenAt == 0)
+            record.timeline.firstTokenAt = now;
+        else
+            record.interTokenGapsUs.append(now - j->lastContentUs);
+        j->lastContentUs = now;
+        ++record.contentChunks;
+        joined += delta;
+    }
+    record.timeline.lastTokenAt = now;
+    record.output += joined;
+    j->contentDelivered = true;
+    if (qint64(record.output.size()) * 2 > m_config.maxResponseBytes) {
+        abortAttempt(*j, ErrorClass::TooLarge, u"streamed output exceeds the size cap"_s);
+        return;
+    }
+    emit contentReceived(jobId, joined);
+}
+
+void ConnectionPool::onReplyFinished(quint64 jobId) {
+    PoolJob* j = job(jobId);
+    if (!j || !j->reply)
+        return;
+    QNetworkReply* reply = j->reply;
+    if (reply->bytesAvailable() > 0 && j->abortReason == ErrorClass::None) {
+        onReadyRead(jobId);
+        j = job(jobId);
+        if (!j || j->reply != reply)
+            return;
+    }
+    if (j->record.timeline.headersAt == 0)
+        onHeaders(jobId);
+    RequestRecord& record = j->record;
+    record.timeline.finishedAt = monotonicNowUs();
+
+    const QNetworkReply::NetworkError netError = reply->error();
+    const int status = record.httpStatus;
+    ErrorClass cls = ErrorClass::None;
+    QString error;
+    bool healthy = true;
+
+    if (j->abortReason != ErrorClass::None) {
+        cls = j->abortReason;
+        error = j->abortMessage;
+        healthy = false;
+    } else if (status >= 400) {
+        cls = errorClassForHttpStatus(status);
+        QString message = m_codec->errorMessage(j->body);
+        if (message.isEmpty())
+            message = QString::fromUtf8(j->body.left(300)).simplified();
+        error = u"HTTP "_s + QString::number(status) +
+                (message.isEmpty() ? QString() : u": "_s + message);
+        // Qt reports HTTP errors as content errors; only a transport failure taints the socket.
+        healthy = netError == QNetworkReply::NoError || int(netError) >= 201;
+    } else if (status >= 300) {
+        cls = ErrorClass::Http4xx;
+        error = u"HTTP "_s + QString::number(status) + u": unexpected redirect to "_s +
+                QString::fromUtf8(reply->rawHeader("Location")) +
+                u" (redirects are not followed; use the final URL as the base URL)"_s;
+    } else if (netError != QNetworkReply::NoError) {
+        cls = errorClassForNetworkError(netError);
+        if (cls == ErrorClass::Reset && j->contentDelivered)
+            error = u"connection reset mid-stream: "_s + reply->errorString();
+        else if (cls == ErrorClass::Tls && !j->abortMessage.isEmpty())
+            error = j->abortMessage;
+        else
+            error = reply->errorString();
+        healthy = false;
+    } else if (j->decoder) {
+        if (j->streamError.errorClass != ErrorClass::None) {
+            cls = j->streamError.errorClass;
+            error = j->streamError.error;
+        } else if (!j->decoder->isFinished()) {
+            cls = ErrorClass::Truncated;
+            error = u"the stream ended without its terminator"_s;
+        }
+    } else if (status == 0) {
+        cls = ErrorClass::Malformed;
+        error = u"no HTTP response"_s;
+        healthy = false;
+    } else {
+        const ParsedResponse parsed = m_codec->parseResponse(j->body);
+        if (!parsed.error.isEmpty()) {
+            cls = ErrorClass::Malformed;
+            error = parsed.error;
+        } else {
+            record.output = parsed.text;
+            j->finishReason = parsed.finishReason;
+            if (parsed.usage.hasCounts())
+                j->streamUsage = parsed.usage;
+            if (!parsed.text.isEmpty()) {
+                record.timeline.firstTokenAt = record.timeline.finishedAt;
+                record.timeline.lastTokenAt = record.timeline.finishedAt;
+                record.contentChunks = 1;
+            }
+        }
+    }
+
+    if (j->streamUsage && j->streamUsage->hasCounts()) {
+        record.tokens = *j->streamUsage;
+        if (record.tokens.prompt < 0) {
+            record.tokens.prompt = promptTokenEstimate(j->request);
+            record.tokens.estimated = true;
+        }
+        if (record.tokens.completion < 0) {
+            record.tokens.completion = estimateTokens(record.output);
+            record.tokens.estimated = true;
+        }
+    } else {
+        record.tokens = {};
+        record.tokens.prompt = promptTokenEstimate(j->request);
+        record.tokens.completion = estimateTokens(record.output);
+        record.tokens.estimated = true;
+    }
+    endAttempt(*j, cls, error, healthy);
+}
+
+void ConnectionPool::abortAttempt(PoolJob& job, ErrorClass why, const QString& message) {
+    if (!job.reply)
+        return;
+    const quint64 id = job.id;
+    QNetworkReply* reply = job.reply;
+    job.abortReason = why;
+    job.abortMessage = message;
+    reply->abort(); // emits finished(), which ends the attempt
+    if (PoolJob* still = this->job(id); still && still->reply == reply)
+        onReplyFinished(id);
+}
+
+void ConnectionPool::endAttempt(PoolJob& job, ErrorClass cls, const QString& error,
+                                bool connectionHealthy) {
+    const qint64 now = monotonicNowUs();
+    stopJobTimer(job.connectTimerId);
+    stopJobTimer(job.watchdogTimerId);
+    if (job.reply) {
+        job.reply->disconnect(this);
+        job.reply->deleteLater();
+        job.reply = nullptr;
+    }
+    m_counters.usageUsSum += now - job.record.timeline.acquiredAt;
+    ++m_counters.usageCount;
+    if (job.record.reused)
+        ++m_counters.requestsOnReusedConnections;
+    releaseLane(job, connectionHealthy, job.serverClosing);
+
+    RequestRecord& record = job.record;
+    record.errorClass = cls;
+    record.error = error;
+    record.ok = cls == ErrorClass::None;
+
+    AttemptRecord attempt;
+    attempt.number = record.attempts;
+    attempt.errorClass = cls;
+    attempt.httpStatus = record.httpStatus;
+    attempt.cause = error;
+
+    bool retry = !record.ok && cls != ErrorClass::Canceled && cls != ErrorClass::TooLarge &&
+                 !job.contentDelivered && record.attempts <= m_retry.maxRetries &&
+                 RetryPolicy::isRetryable(cls, record.httpStatus);
+    std::optional<qint64> serverDelay;
+    if (!record.ok && cls != ErrorClass::Canceled) {
+        QByteArray shouldRetry, retryAfterMs, retryAfter;
+        for (const auto& [name, value] : record.responseHeaders) {
+            const QByteArray lower = name.toLower();
+            if (lower == "x-should-retry")
+                shouldRetry = value.trimmed().toLower();
+            else if (lower == "retry-after-ms")
+                retryAfterMs = value;
+            else if (lower == "retry-after")
+                retryAfter = value;
+        }
+        if (record.attempts <= m_retry.maxRetries && !job.contentDelivered) {
+            if (shouldRetry == "true")
+                retry = true;
+            else if (shouldRetry == "false")
+                retry = false;
+        }
+        serverDelay =
+            RetryPolicy::serverDelayMs(retryAfterMs, retryAfter, QDateTime::currentDateTimeUtc());
+    }
+
+    if (retry) {
+        const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(m_random);
+        attempt.retryDelayMs = m_retry.delayMs(record.attempts, serverDelay, jitter);
+        record.attemptLog.append(attempt);
+        ++m_counters.retries;
+        if (cls == ErrorClass::RateLimited)
+            m_rateLimitPausedUntilUs =
+                std::max(m_rateLimitPausedUntilUs, now + attempt.retryDelayMs * kUsPerMs);
+        job.state = PoolJob::State::WaitingRetry;
+        job.retryTimerId =
+            startJobTimer(job, TimerKind::RetryWait, attempt.retryDelayMs, Qt::PreciseTimer);
+    } else {
+        record.attemptLog.append(attempt);
+        finishJob(job);
+    }
+    dispatch();
+    ensureMinIdle();
+}
+
+void ConnectionPool::finishJob(PoolJob& job) {
+    job.state = PoolJob::State::Done;
+    ++m_counters.requestsFinished;
+    if (!job.record.ok)
+        ++m_counters.requestsFailed;
+    const quint64 id = job.id;
+    const RequestRecord record = std::move(job.record);
+    m_jobs.erase(id);
+    emit requestFinished(record);
+}
+
+void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serverClosing) {
+    Lane* lane = job.lane;
+    job.lane = nullptr;
+    if (!lane)
+        return;
+    --lane->inFlight;
+    lane->warm = false;
+    lane->lastReleasedAt = monotonicNowUs();
+    if (!connectionHealthy || serverClosing || m_config.noPool)
+        lane->mustRetire = true;
+    if (m_config.maxLifetimeMs > 0 && lane->hasConnection &&
+        lane->lastReleasedAt - lane->connectionOpenedAt >= m_config.maxLifetimeMs * kUsPerMs)
+        lane->mustRetire = true;
+    if (!lane->mustRetire) {
+        // After a shrink, the pool keeps max connections: this one goes if enough others stay.
+        const auto staying = std::count_if(m_lanes.begin(), m_lanes.end(),
+                                           [](const auto& l) { return !l->mustRetire; });
+        if (staying > std::max(1, m_config.maxConnections))
+            lane->mustRetire = true;
+    }
+    if (!lane->hasConnection && lane->inFlight == 0)
+        lane->mustRetire = true; // it never connected: nothing to keep
+    if (lane->inFlight > 0)
+        return;
+    if (lane->mustRetire)
+        retireLane(*lane);
+    else
+        scheduleHousekeeping(*lane);
+}
+
+void ConnectionPool::retireLane(Lane& lane) {
+    if (lane.hasConnection)
+        ++m_counters.connectionsClosed;
+    if (lane.housekeepingTimerId) {
+        killTimer(lane.housekeepingTimerId);
+        m_laneTimers.remove(lane.housekeepingTimerId);
+    }
+    // Destroying the manager closes its socket at once; later, because a reply of this lane
+    // may still be delivering the signal we are handling.
+    lane.network->deleteLater();
+    const qint64 id = lane.id;
+    m_lanes.erase(
+        std::remove_if(m_lanes.begin(), m_lanes.end(), [id](const auto& l) { return l->id == id; }),
+        m_lanes.end());
+}
+
+void ConnectionPool::scheduleHousekeeping(Lane& lane) {
+    if (lane.housekeepingTimerId) {
+        killTimer(lane.housekeepingTimerId);
+        m_laneTimers.remove(lane.housekeepingTimerId);
+        lane.housekeepingTimerId = 0;
+    }
+    const qint64 now = monotonicNowUs();
+    qint64 due = std::numeric_limits<qint64>::max();
+    if (m_config.idleTimeoutMs > 0)
+        due = std::min(due, lane.lastReleasedAt + m_config.idleTimeoutMs * kUsPerMs);
+    if (m_config.maxLifetimeMs > 0 && lane.hasConnection)
+        due = std::min(due, lane.connectionOpenedAt + m_config.maxLifetimeMs * kUsPerMs);
+    if (due == std::numeric_limits<qint64>::max())
+        return;
+    const qint64 waitMs = std::max<qint64>(0, (due - now + kUsPerMs - 1) / kUsPerMs);
+    lane.housekeepingTimerId = startTimer(std::chrono::milliseconds(waitMs), Qt::PreciseTimer);
+    m_laneTimers.insert(lane.housekeepingTimerId, lane.id);
+}
+
+void ConnectionPool::laneHousekeeping(qint64 laneId) {
+    auto it = std::find_if(m_lanes.begin(), m_lanes.end(),
+                           [laneId](const auto& l) { return l->id == laneId; });
+    if (it == m_lanes.end())
+        return;
+    Lane& lane = **it;
+    lane.housekeepingTimerId = 0;
+    if (lane.inFlight > 0)
+        return;
+    const qint64 now = monotonicNowUs();
+    const bool expired =
+        m_config.maxLifetimeMs > 0 &&
+        now - lane.connectionOpenedAt >= m_config.maxLifetimeMs * kUsPerMs - kUsPerMs;
+    const bool idleTooLong =
+        m_config.idleTimeoutMs > 0 &&
+        now - lane.lastReleasedAt >= m_config.idleTimeoutMs * kUsPerMs - kUsPerMs;
+    int idle = 0;
+    for (const auto& l : m_lanes)
+        idle += l->isIdle() ? 1 : 0;
+    if (expired || (idleTooLong && idle > m_config.minIdle)) {
+        retireLane(lane);
+        ensureMinIdle(); // a connection retired for age is replaced when min idle asks for it
+        return;
+    }
+    if (idleTooLong) {
+        // Kept for min idle: look again after the next idle period.
+        lane.lastReleasedAt = now;
+    }
+    scheduleHousekeeping(lane);
+}
+
+void ConnectionPool::ensureMinIdle() {
+    if (m_config.noPool || m_config.minIdle <= 0 || m_endpoint.baseUrl.isEmpty())
+        return;
+    int idle = 0;
+    for (const auto& lane : m_lanes)
+        idle += lane->isIdle() ? 1 : 0;
+    const int max = std::max(1, m_config.maxConnections);
+    while (idle < m_config.minIdle && int(m_lanes.size()) < max && m_pending.empty()) {
+        openLane(true);
+        ++idle;
+    }
+}
+
+void ConnectionPool::trimToMax() {
+    const int max = std::max(1, m_config.maxConnections);
+    // Oldest idle connections go first; busy ones retire when their request ends.
+    while (int(m_lanes.size()) > max) {
+        Lane* victim = nullptr;
+        for (auto& lane : m_lanes) {
+            if (lane->inFlight == 0 && (!victim || lane->lastReleasedAt < victim->lastReleasedAt))
+                victim = lane.get();
+        }
+        if (!victim)
+            break;
+        retireLane(*victim);
+    }
+    int excess = int(m_lanes.size()) - max;
+    for (auto& lane : m_lanes) {
+        if (excess <= 0)
+            break;
+        if (!lane->mustRetire) {
+            lane->mustRetire = true;
+            --excess;
+        }
+    }
+}
+
+void ConnectionPool::armWatchdog(PoolJob& job) {
+    stopJobTimer(job.watchdogTimerId);
+    const qint64 now = monotonicNowUs();
+    qint64 due = std::numeric_limits<qint64>::max();
+    if (m_config.totalTimeoutMs > 0)
+        due = std::min(due, job.attemptStartUs + m_config.totalTimeoutMs * kUsPerMs);
+    if (m_config.readTimeoutMs > 0) {
+        const qint64 lastActivity =
+            std::max({job.lastByteUs, job.record.timeline.sentAt, job.attemptStartUs});
+        due = std::min(due, lastActivity + m_config.readTimeoutMs * kUsPerMs);
+    }
+    if (m_config.leakThresholdMs > 0 && !job.leakReported)
+        due = std::min(due, job.record.timeline.acquiredAt + m_config.leakThresholdMs * kUsPerMs);
+    if (due == std::numeric_limits<qint64>::max())
+        return;
+    const qint64 waitMs = std::max<qint64>(1, (due - now + kUsPerMs - 1) / kUsPerMs);
+    job.watchdogTimerId = startJobTimer(job, TimerKind::Watchdog, waitMs, Qt::CoarseTimer);
+}
+
+void ConnectionPool::watchdog(PoolJob& job) {
+    job.watchdogTimerId = 0;
+    if (job.state != PoolJob::State::Active)
+        return;
+    const qint64 now = monotonicNowUs();
+    if (m_config.totalTimeoutMs > 0 &&
+        now - job.attemptStartUs >= m_config.totalTimeoutMs * kUsPerMs) {
+        abortAttempt(job, ErrorClass::TotalTimeout,
+                     u"no complete response within "_s + msText(m_config.totalTimeoutMs));
+        return;
+    }
+    const qint64 lastActivity =
+        std::max({job.lastByteUs, job.record.timeline.sentAt, job.attemptStartUs});
+    if (m_config.readTimeoutMs > 0 && now - lastActivity >= m_config.readTimeoutMs * kUsPerMs) {
+        abortAttempt(job, ErrorClass::StallTimeout,
+                     u"no data for "_s + msText(m_config.readTimeoutMs) + u" (stalled)"_s);
+        return;
+    }
+    const qint64 held = now - job.record.timeline.acquiredAt;
+    if (m_config.leakThresholdMs > 0 && !job.leakReported &&
+        held >= m_config.leakThresholdMs * kUsPerMs) {
+        job.leakReported = true;
+        ++m_counters.leaks;
+        qCWarning(lcPool).noquote()
+            << "possible leak:" << job.record.requestId << "has held connection"
+            << job.record.connectionId << "for" << held / kUsPerMs << "ms";
+        emit leakSuspected(job.id, job.record.requestId, held / kUsPerMs);
+    }
+    armWatchdog(job);
+}
+
+int ConnectionPool::startJobTimer(PoolJob& job, TimerKind kind, qint64 ms, Qt::TimerType type) {
+    const int id = startTimer(std::chrono::milliseconds(std::max<qint64>(0, ms)), type);
+    m_jobTimers.insert(id, {job.id, kind});
+    return id;
+}
+
+void ConnectionPool::stopJobTimer(int& timerId) {
+    if (timerId == 0)
+        return;
+    killTimer(timerId);
+    m_jobTimers.remove(timerId);
+    timerId = 0;
+}
+
+void ConnectionPool::timerEvent(QTimerEvent* event) {
+    const int timerId = event->timerId();
+    if (timerId == m_rateLimitTimerId) {
+        killTimer(timerId);
+        m_rateLimitTimerId = 0;
+        dispatch();
+        return;
+    }
+    if (auto lane = m_laneTimers.find(timerId); lane != m_laneTimers.end()) {
+        const qint64 laneId = lane.value();
+        m_laneTimers.erase(lane);
+        killTimer(timerId);
+        laneHousekeeping(laneId);
+        return;
+    }
+    auto found = m_jobTimers.find(timerId);
+    if (found == m_jobTimers.end()) {
+        killTimer(timerId);
+        return;
+    }
+    const TimerTarget target = found.value();
+    m_jobTimers.erase(found);
+    killTimer(timerId);
+    PoolJob* j = job(target.jobId);
+    if (!j)
+        return;
+    switch (target.kind) {
+    case TimerKind::Acquire: {
+        j->acquireTimerId = 0;
+        if (j->state != PoolJob::State::Pending)
+            return;
+        m_pending.erase(std::remove(m_pending.begin(), m_pending.end(), j->id), m_pending.end());
+        ++m_counters.acquireTimeouts;
+        j->record.errorClass = ErrorClass::AcquireTimeout;
+        j->record.error = u"no connection became free within "_s +
+                          msText(m_config.acquireTimeoutMs) + u" (max connections "_s +
+                          QString::number(m_config.maxConnections) + u", all busy)"_s;
+        j->record.queueUs += monotonicNowUs() - j->pendingSinceUs;
+        j->record.timeline.finishedAt = monotonicNowUs();
+        finishJob(*j);
+        return;
+    }
+    case TimerKind::Connect:
+        j->connectTimerId = 0;
+        if (j->state == PoolJob::State::Active)
+            abortAttempt(*j, ErrorClass::ConnectTimeout,
+                         u"no connection within "_s + msText(m_config.connectTimeoutMs));
+        return;
+    case TimerKind::Watchdog:
+        watchdog(*j);
+        return;
+    case TimerKind::RetryWait:
+        j->retryTimerId = 0;
+        if (j->state != PoolJob::State::WaitingRetry)
+            return;
+        j->state = PoolJob::State::Pending;
+        j->pendingSinceUs = monotonicNowUs();
+        m_pending.push_back(j->id);
+        if (m_config.acquireTimeoutMs > 0)
+            j->acquireTimerId =
+                startJobTimer(*j, TimerKind::Acquire, m_config.acquireTimeoutMs, Qt::PreciseTimer);
+        dispatch();
+        return;
+    case TimerKind::RateLimit:
+        return;
+    }
+}
+
+bool ConnectionPool::rateLimitAllows(const PoolJob& job) {
+    const qint64 now = monotonicNowUs();
+    qint64 wakeAt = 0;
+    if (now < m_rateLimitPausedUntilUs)
+        wakeAt = m_rateLimitPausedUntilUs;
+    constexpr qint64 minuteUs = 60 * 1000 * kUsPerMs;
+    while (!m_recentStartsUs.empty() && m_recentStartsUs.front() <= now - minuteUs)
+        m_recentStartsUs.pop_front();
+    while (!m_recentTokens.empty() && m_recentTokens.front().first <= now - minuteUs) {
+        m_recentTokenSum -= m_recentTokens.front().second;
+        m_recentTokens.pop_front();
+    }
+    if (wakeAt == 0 && m_config.requestsPerMinute > 0 &&
+        double(m_recentStartsUs.size()) >= m_config.requestsPerMinute)
+        wakeAt = m_recentStartsUs.front() + minuteUs;
+    if (wakeAt == 0 && m_config.tokensPerMinute > 0 && m_recentTokenSum > 0 &&
+        double(m_recentTokenSum + job.estimatedTokens) > m_config.tokensPerMinute)
+        wakeAt = m_recentTokens.front().first + minuteUs;
+    if (wakeAt == 0)
+        return true;
+    if (m_rateLimitTimerId == 0) {
+        const qint64 waitMs = std::max<qint64>(1, (wakeAt - now + kUsPerMs - 1) / kUsPerMs);
+        m_rateLimitTimerId = startTimer(std::chrono::milliseconds(waitMs), Qt::PreciseTimer);
+    }
+    return false;
+}
+
+void ConnectionPool::readRateLimitHeaders(QNetworkReply* reply) {
+    auto number = [reply](const char* name, double* out) {
+        const QByteArray value = reply->rawHeader(name);
+        bool ok = false;
+        *out = value.trimmed().toDouble(&ok);
+        return ok && !value.isEmpty();
+    };
+    double remaining = 0, limit = 0;
+    if ((number("x-ratelimit-remaining-requests", &remaining) &&
+         number("x-ratelimit-limit-requests", &limit)) ||
+        (number("anthropic-ratelimit-requests-remaining", &remaining) &&
+         number("anthropic-ratelimit-requests-limit", &limit))) {
+        if (limit > 0)
+            m_headroom = std::clamp(remaining / limit, 0.0, 1.0);
+    }
+}
+
+PoolSnapshot ConnectionPool::snapshot() const {
+    PoolSnapshot s = m_counters;
+    s.takenAtUs = monotonicNowUs();
+    s.max = m_config.maxConnections;
+    s.minIdle = m_config.minIdle;
+    s.total = int(m_lanes.size());
+    for (const auto& lane : m_lanes) {
+        if (lane->inFlight > 0)
+            ++s.active;
+        else
+            ++s.idle;
+        s.inFlight += lane->inFlight;
+        if (lane->http2)
+            s.streamsPerHttp2Connection.append(lane->inFlight);
+    }
+    for (const auto& [id, j] : m_jobs) {
+        if (j->state == PoolJob::State::Pending)
+            ++s.pending;
+        else if (j->state == PoolJob::State::WaitingRetry)
+            ++s.waitingRetry;
+    }
+    s.rateLimitHeadroom = m_headroom;
+    return s;
+}
+
+void ConnectionPool::emitSnapshot() {
+    emit snapshotReady(snapshot());
+}
+
+} // namespace poolscope

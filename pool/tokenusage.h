@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace poolscope {
+
+// Token counts as the provider reports them. -1 means "not reported".
+struct TokenUsage {
+    qint64 prompt = -1;
+    qint64 completion = -1;
+    qint64 cached = 0;    // prompt tokens served from the provider's cache
+    qint64 reasoning = 0; // completion tokens spent on hidden reasoning (already in completion)
+    bool estimated = false;
+
+    bool hasCounts() const { return prompt >= 0 || completion >= 0; }
+    friend bool operator==(const TokenUsage&, const TokenUsage&) = default;
+};
+
+} // namespace poolscope

@@ -1,0 +1,393 @@
+// The pool against the simulator on 127.0.0.1, which counts the TCP connections it accepted:
+// every knob and gauge is checked against that ground truth.
+#include "connectionpool.h"
+#include "monotonicclock.h"
+#include "simulatorthread.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using namespace poolscope;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+sim::SimConfig quickConfig() {
+    sim::SimConfig config;
+    config.ttftMs = 5;
+    config.ttftSigma = 0;
+    config.tokensPerSecond = 0;
+    config.outputTokens = 8;
+    config.outputTokensJitter = false;
+    return config;
+}
+
+ChatRequest prompt(const QString& text = u"hello"_s, bool stream = false) {
+    ChatRequest request;
+    request.messages.append({u"user"_s, text});
+    request.stream = stream;
+    return request;
+}
+
+// Collects every finished record of a pool.
+struct Collector {
+    explicit Collector(ConnectionPool* pool) {
+        QObject::connect(pool, &ConnectionPool::requestFinished, &context,
+                         [this](const RequestRecord& r) { records.append(r); });
+    }
+    int failures() const {
+        int n = 0;
+        for (const RequestRecord& r : records)
+            n += r.ok ? 0 : 1;
+        return n;
+    }
+    QObject context;
+    QList<RequestRecord> records;
+};
+
+} // namespace
+
+class tst_ConnectionPool : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<sim::SimulatorThread> m_sim;
+
+    Endpoint endpoint() const {
+        Endpoint e;
+        e.baseUrl = m_sim->baseUrl();
+        e.model = u"sim-small"_s;
+        return e;
+    }
+    void startSim(const sim::SimConfig& config) {
+        m_sim = std::make_unique<sim::SimulatorThread>();
+        QString error;
+        QVERIFY2(m_sim->start(config, 0, &error), qPrintable(error));
+    }
+
+private slots:
+    void cleanup() { m_sim.reset(); }
+
+    void connectionsOpenedEqualServerAccepted_data() {
+        QTest::addColumn<int>("requests");
+        QTest::addColumn<int>("maxConnections");
+        QTest::addColumn<bool>("noPool");
+        QTest::addRow("1000 requests, max 8") << 1000 << 8 << false;
+        QTest::addRow("200 requests, max 1") << 200 << 1 << false;
+        QTest::addRow("300 requests, max 32") << 300 << 32 << false;
+        QTest::addRow("no pool, 100 requests") << 100 << 8 << true;
+    }
+    void connectionsOpenedEqualServerAccepted() {
+        QFETCH(int, requests);
+        QFETCH(int, maxConnections);
+        QFETCH(bool, noPool);
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = maxConnections;
+        config.noPool = noPool;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < requests; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), requests, 60000);
+        QCOMPARE(done.failures(), 0);
+        const PoolSnapshot snapshot = pool.snapshot();
+        const int expected = noPool ? requests : maxConnections;
+        QCOMPARE(int(snapshot.connectionsOpened), expected);
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), expected);
+        QCOMPARE(int(snapshot.requestsOnReusedConnections), requests - expected);
+        QCOMPARE(snapshot.maxActive, noPool ? std::min(requests, maxConnections) : maxConnections);
+        QVERIFY(snapshot.total <= maxConnections);
+        if (noPool) {
+            QTRY_COMPARE(int(m_sim->stats().connectionsClosed), requests);
+            QCOMPARE(pool.snapshot().total, 0);
+        }
+        // Every record names its connection and whether it was reused.
+        QSet<qint64> connections;
+        for (const RequestRecord& r : done.records) {
+            QVERIFY(r.connectionId > 0);
+            connections.insert(r.connectionId);
+            QCOMPARE(r.httpVersion, u"1.1"_s);
+        }
+        QCOMPARE(connections.size(), expected);
+    }
+
+    void minIdleOpensConnectionsBeforeTheFirstRequest() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 6;
+        config.minIdle = 3;
+        ConnectionPool pool(endpoint(), config);
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), 3);
+        QCOMPARE(pool.snapshot().idle, 3);
+        QCOMPARE(pool.snapshot().total, 3);
+        Collector done(&pool);
+        for (int i = 0; i < 3; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 3);
+        QCOMPARE(done.failures(), 0);
+        for (const RequestRecord& r : done.records)
+            QVERIFY(r.reused); // they went out on the warm connections
+        // As HikariCP does, the pool tops idle connections back up to min idle while the warm
+        // ones are busy, within max: 3 more. The count stays exact.
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), 6);
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 6);
+        QCOMPARE(pool.snapshot().idle, 6);
+    }
+
+    void idleTimeoutClosesIdleConnections() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 4;
+        config.idleTimeoutMs = 300;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 8; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 8);
+        const qint64 finishedAt = monotonicNowUs();
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), 4);
+        // The server sees every close within a second of the idle timeout.
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->stats().openConnections, 0, 1300 + 500);
+        const qint64 closedAfterMs = (monotonicNowUs() - finishedAt) / 1000;
+        QVERIFY2(closedAfterMs >= 250, qPrintable(QString::number(closedAfterMs)));
+        QCOMPARE(int(pool.snapshot().connectionsClosed), 4);
+        QCOMPARE(pool.snapshot().total, 0);
+    }
+
+    void idleTimeoutKeepsMinIdle() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 4;
+        config.minIdle = 2;
+        config.idleTimeoutMs = 200;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 4; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 4);
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->stats().openConnections, 2, 3000);
+        QTest::qWait(500);
+        QCOMPARE(m_sim->stats().openConnections, 2);
+        QCOMPARE(pool.snapshot().idle, 2);
+    }
+
+    void maxLifetimeReplacesConnectionsBetweenRequests() {
+        sim::SimConfig slow = quickConfig();
+        slow.ttftMs = 60;
+        startSim(slow);
+        PoolConfig config;
+        config.maxConnections = 1;
+        config.maxLifetimeMs = 150;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 12; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 12, 20000);
+        QCOMPARE(done.failures(), 0); // never retired mid-request
+        const int accepted = int(m_sim->stats().connectionsAccepted);
+        QVERIFY2(accepted >= 3, qPrintable(QString::number(accepted)));
+        QCOMPARE(int(pool.snapshot().connectionsOpened), accepted);
+    }
+
+    void acquireTimeoutFailsAWaiterOnTime() {
+        sim::SimConfig slow = quickConfig();
+        slow.ttftMs = 1500;
+        startSim(slow);
+        PoolConfig config;
+        config.maxConnections = 1;
+        config.acquireTimeoutMs = 300;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        pool.submit(prompt());
+        const quint64 waiter = pool.submit(prompt());
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 1, 2000);
+        const RequestRecord& failed = done.records.first();
+        QCOMPARE(failed.id, waiter);
+        QCOMPARE(failed.errorClass, ErrorClass::AcquireTimeout);
+        QVERIFY2(qAbs(failed.queueMs() - 300.0) <= 50.0,
+                 qPrintable(QString::number(failed.queueMs())));
+        QCOMPARE(int(pool.snapshot().acquireTimeouts), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 2, 5000);
+        QVERIFY(done.records.last().ok);
+    }
+
+    void leakDetectionNamesTheRequest() {
+        sim::SimConfig slow = quickConfig();
+        slow.tokensPerSecond = 20;
+        slow.outputTokens = 8; // about 400 ms of streaming
+        startSim(slow);
+        PoolConfig config;
+        config.leakThresholdMs = 150;
+        ConnectionPool pool(endpoint(), config);
+        QSignalSpy leaks(&pool, &ConnectionPool::leakSuspected);
+        Collector done(&pool);
+        const quint64 id = pool.submit(prompt(u"stream"_s, true));
+        QTRY_COMPARE(done.records.size(), 1);
+        QVERIFY(done.records.first().ok);
+        QCOMPARE(leaks.size(), 1);
+        QCOMPARE(leaks.first().at(0).toULongLong(), id);
+        QCOMPARE(leaks.first().at(1).toString(), done.records.first().requestId);
+        QVERIFY(leaks.first().at(2).toLongLong() >= 150);
+        QCOMPARE(int(pool.snapshot().leaks), 1);
+    }
+
+    void streamingRecordsTheWaterfall() {
+        sim::SimConfig config = quickConfig();
+        config.ttftMs = 50;
+        config.tokensPerSecond = 200;
+        config.outputTokens = 10;
+        startSim(config);
+        ConnectionPool pool(endpoint(), PoolConfig{});
+        Collector done(&pool);
+        QString streamed;
+        QObject context;
+        connect(&pool, &ConnectionPool::contentReceived, &context,
+                [&streamed](quint64, const QString& delta) { streamed += delta; });
+        pool.submit(prompt(u"tell me"_s, true));
+        QTRY_COMPARE(done.records.size(), 1);
+        const RequestRecord& r = done.records.first();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.output, streamed);
+        QVERIFY(!r.output.isEmpty());
+        QCOMPARE(r.tokens.completion, 10);
+        QVERIFY(!r.tokens.estimated);
+        QVERIFY(r.connectMs() >= 0);
+        QVERIFY(!r.reused);
+        QVERIFY(r.ttftMs() >= 45);
+        QVERIFY(r.e2eMs() >= r.ttftMs());
+        QVERIFY(r.ttfbMs() <= r.ttftMs());
+        QCOMPARE(r.interTokenGapsUs.size(), r.contentChunks - 1);
+        const RequestTimeline& t = r.timeline;
+        QVERIFY(t.queuedAt <= t.acquiredAt && t.acquiredAt <= t.connectStartAt);
+        QVERIFY(t.connectStartAt <= t.sentAt && t.sentAt <= t.headersAt);
+        QVERIFY(t.headersAt <= t.firstTokenAt && t.firstTokenAt <= t.lastTokenAt);
+        QVERIFY(t.lastTokenAt <= t.finishedAt);
+        // The request id the server logged is the one the record carries.
+        QTRY_VERIFY(!m_sim->truth().isEmpty());
+        QCOMPARE(m_sim->truth().last().requestId, r.requestId);
+    }
+
+    void serverErrorsAreRetriedWithBackoff() {
+        sim::SimConfig config = quickConfig();
+        config.errorRate = 1.0;
+        startSim(config);
+        PoolConfig pc;
+        pc.retries = 2;
+        pc.retryBaseDelayMs = 20;
+        ConnectionPool pool(endpoint(), pc);
+        Collector done(&pool);
+        pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 1);
+        const RequestRecord& r = done.records.first();
+        QVERIFY(!r.ok);
+        QCOMPARE(r.errorClass, ErrorClass::Server5xx);
+        QCOMPARE(r.httpStatus, 500);
+        QCOMPARE(r.attempts, 3);
+        QCOMPARE(r.attemptLog.size(), 3);
+        QVERIFY(r.attemptLog[0].retryDelayMs >= 15 && r.attemptLog[0].retryDelayMs <= 20);
+        QVERIFY(r.attemptLog[1].retryDelayMs >= 30 && r.attemptLog[1].retryDelayMs <= 40);
+        QCOMPARE(int(pool.snapshot().retries), 2);
+        QCOMPARE(int(m_sim->stats().requestsReceived), 3);
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), 1); // a 500 keeps the connection
+    }
+
+    void rateLimitedRequestsHonourRetryAfter() {
+        sim::SimConfig config = quickConfig();
+        config.rpm = 1;
+        startSim(config);
+        PoolConfig pc;
+        pc.retries = 1;
+        pc.retryAfterCapMs = 60000;
+        ConnectionPool pool(endpoint(), pc);
+        Collector done(&pool);
+        pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 1);
+        QVERIFY(done.records.first().ok);
+        pc.retries = 0; // the second one would wait most of a minute: do not retry it
+        pool.setConfig(pc);
+        pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 2);
+        const RequestRecord& limited = done.records.last();
+        QCOMPARE(limited.errorClass, ErrorClass::RateLimited);
+        QCOMPARE(limited.httpStatus, 429);
+        QVERIFY(pool.snapshot().rateLimitHeadroom >= 0);
+    }
+
+    void refusedConnectionIsClassifiedAndNotCounted() {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close(); // nothing listens there now
+        Endpoint e;
+        e.baseUrl = QUrl(u"http://127.0.0.1:"_s + QString::number(port) + u"/v1"_s);
+        e.model = u"m"_s;
+        PoolConfig pc;
+        pc.retries = 0;
+        ConnectionPool pool(e, pc);
+        Collector done(&pool);
+        pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 1);
+        QCOMPARE(done.records.first().errorClass, ErrorClass::Refused);
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 0);
+        QCOMPARE(pool.snapshot().total, 0);
+    }
+
+    void gaugesShowActiveAndPending() {
+        sim::SimConfig slow = quickConfig();
+        slow.ttftMs = 400;
+        startSim(slow);
+        PoolConfig config;
+        config.maxConnections = 2;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 5; ++i)
+            pool.submit(prompt());
+        PoolSnapshot s = pool.snapshot();
+        QCOMPARE(s.active, 2);
+        QCOMPARE(s.pending, 3);
+        QCOMPARE(s.total, 2);
+        QCOMPARE(s.max, 2);
+        QCOMPARE(s.utilization(), 1.0);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 5, 10000);
+        s = pool.snapshot();
+        QCOMPARE(s.active, 0);
+        QCOMPARE(s.idle, 2);
+        QCOMPARE(s.pending, 0);
+        QCOMPARE(s.maxPending, 3);
+        QCOMPARE(s.acquireCount, quint64(5));
+    }
+
+    void shrinkingLetsInFlightRequestsFinish() {
+        sim::SimConfig slow = quickConfig();
+        slow.ttftMs = 300;
+        startSim(slow);
+        PoolConfig config;
+        config.maxConnections = 4;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 4; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE(pool.snapshot().active, 4);
+        config.maxConnections = 1;
+        pool.setConfig(config);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 4, 5000);
+        QCOMPARE(done.failures(), 0);
+        QCOMPARE(pool.snapshot().total, 1);
+        QTRY_COMPARE(m_sim->stats().openConnections, 1);
+    }
+
+    void snapshotsArePublishedPeriodically() {
+        startSim(quickConfig());
+        ConnectionPool pool(endpoint(), PoolConfig{});
+        QSignalSpy spy(&pool, &ConnectionPool::snapshotReady);
+        QTest::qWait(550);
+        QVERIFY2(spy.size() >= 4 && spy.size() <= 7, qPrintable(QString::number(spy.size())));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ConnectionPool)
+#include "tst_connectionpool.moc"
