@@ -42,7 +42,12 @@ const SimWireFormat& SimWorker::format(SimApi api) const {
 
 void SimWorker::addConnection(qintptr descriptor) {
     QTcpSocket* socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
+    // Plain sockets unbuffered: a response goes straight to the kernel in write(), without
+    // a copy into Qt's buffer and a write notifier switched on and off per response.
+    // (QSslSocket keeps its own buffering.)
+    const QIODevice::OpenMode mode =
+        m_tls ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Unbuffered;
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
         ::close(static_cast<int>(descriptor));
         delete socket;
         return;
