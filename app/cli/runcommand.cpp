@@ -1,0 +1,187 @@
+#include "runcommand.h"
+
+#include "batchrunner.h"
+#include "connectionpool.h"
+#include "dataset.h"
+#include "exitcodes.h"
+#include "interruptwatcher.h"
+#include "poolhost.h"
+#include "progressprinter.h"
+#include "resultfile.h"
+#include "runoptionsparser.h"
+#include "simulatorthread.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace poolscope::cli {
+
+namespace {
+
+void printError(const QString& message) {
+    QTextStream(stderr) << "poolscope run: " << message << Qt::endl;
+}
+
+bool writeJsonFile(const QString& path, const QJsonObject& json, QString* error) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = u"cannot write "_s + path + u": "_s + file.errorString();
+        return false;
+    }
+    file.write(QJsonDocument(json).toJson(QJsonDocument::Indented));
+    if (!file.commit()) {
+        *error = u"cannot write "_s + path + u": "_s + file.errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runCommand(const QStringList& arguments) {
+    QString error;
+    std::optional<RunInvocation> parsed = parseRunOptions(arguments, &error);
+    if (!parsed) {
+        if (!error.isEmpty())
+            printError(error + u"\n(see poolscope run --help)"_s);
+        return error.isEmpty() ? ExitOk : ExitUsage;
+    }
+    RunInvocation run = *parsed;
+
+    // The work list: a dataset, or one prompt repeated.
+    QList<ChatRequest> work;
+    if (!run.datasetPath.isEmpty()) {
+        const Dataset dataset = loadDataset(run.datasetPath);
+        if (!dataset.fileError.isEmpty()) {
+            printError(dataset.fileError);
+            return ExitUsage;
+        }
+        if (!dataset.errors.isEmpty()) {
+            for (const DatasetError& bad : dataset.errors.mid(0, 20))
+                printError(run.datasetPath + u": "_s + bad.toString());
+            if (dataset.errors.size() > 20)
+                printError(QString::number(dataset.errors.size() - 20) + u" more bad lines"_s);
+            printError(u"nothing was sent; fix the lines above and run again"_s);
+            return ExitUsage;
+        }
+        for (const DatasetItem& item : dataset.items)
+            work.append(item.request);
+    } else {
+        for (int i = 0; i < run.requests; ++i) {
+            ChatRequest request;
+            request.messages.append({u"user"_s, run.prompt});
+            request.index = QString::number(i);
+            work.append(request);
+        }
+    }
+    for (ChatRequest& request : work) {
+        if (!run.model.isEmpty() && request.model.isEmpty())
+            request.model = run.model;
+        if (request.model.isEmpty())
+            request.model = run.endpoint.model;
+        request.stream = run.stream;
+        if (run.maxTokens >= 0 && request.maxTokens < 0)
+            request.maxTokens = run.maxTokens;
+        if (!std::isnan(run.temperature) && std::isnan(request.temperature))
+            request.temperature = run.temperature;
+    }
+
+    ResultFile results;
+    if (!run.outPath.isEmpty()) {
+        if (run.resume) {
+            const QSet<QString> done = ResultFile::completedIndices(run.outPath, &error);
+            if (!error.isEmpty()) {
+                printError(error);
+                return ExitUsage;
+            }
+            const qsizetype before = work.size();
+            work.removeIf([&done](const ChatRequest& r) { return done.contains(r.index); });
+            QTextStream(stderr) << "resume: " << (before - work.size()) << " requests already in "
+                                << run.outPath << ", " << work.size() << " to go" << Qt::endl;
+        }
+        if (!results.open(run.outPath, run.resume, &error)) {
+            printError(error);
+            return ExitUsage;
+        }
+    }
+
+    // With no server named, the built-in simulator answers on loopback.
+    std::unique_ptr<sim::SimulatorThread> simulator;
+    if (run.useSimulator) {
+        simulator = std::make_unique<sim::SimulatorThread>();
+        if (!simulator->start(run.simConfig, 0, &error)) {
+            printError(u"cannot start the built-in simulator: "_s + error);
+            return ExitUsage;
+        }
+        run.endpoint.baseUrl = simulator->baseUrl();
+        if (!run.quiet)
+            QTextStream(stderr) << "using the built-in simulator at "
+                                << simulator->baseUrl().toString() << " (scenario "
+                                << run.simScenario << ")" << Qt::endl;
+    }
+
+    PoolHost host(run.endpoint, run.poolConfig);
+    auto* runner = new BatchRunner(host.pool(), work, run.runOptions, run.prices);
+    runner->moveToThread(host.thread());
+
+    ProgressPrinter printer(run.quiet);
+    int exitCode = ExitOk;
+    QJsonObject summary;
+    QString writeError;
+    QObject context;
+    QObject::connect(runner, &BatchRunner::recordReady, &context, [&](const RequestRecord& record) {
+        if (!run.outPath.isEmpty() && writeError.isEmpty() && !results.write(record, &writeError))
+            printError(writeError);
+    });
+    QObject::connect(runner, &BatchRunner::progressed, &context,
+                     [&](const RunProgress& progress) { printer.update(progress); });
+    QObject::connect(runner, &BatchRunner::finished, &context,
+                     [&](const QJsonObject& json, int runEnd) {
+                         summary = json;
+                         printer.finish();
+                         if (runEnd != int(RunEnd::Completed))
+                             exitCode = ExitStopped;
+                         else if (json.value(u"failed"_s).toInteger() > 0)
+                             exitCode = ExitSomeFailed;
+                         QCoreApplication::quit();
+                     });
+
+    InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &context, [&](int count) {
+        if (count == 1) {
+            QTextStream(stderr) << "\nstopping: in-flight requests are cancelled; the summary "
+                                   "is still written (Ctrl+C again to quit at once)"
+                                << Qt::endl;
+            QMetaObject::invokeMethod(runner, &BatchRunner::stop, Qt::QueuedConnection);
+        } else {
+            std::_Exit(ExitStopped);
+        }
+    });
+
+    QMetaObject::invokeMethod(runner, &BatchRunner::start, Qt::QueuedConnection);
+    QCoreApplication::exec();
+    QMetaObject::invokeMethod(
+        runner, [runner] { delete runner; }, Qt::BlockingQueuedConnection);
+    results.close();
+
+    if (!writeError.isEmpty())
+        exitCode = ExitSomeFailed;
+    if (!run.summaryPath.isEmpty() && !writeJsonFile(run.summaryPath, summary, &error)) {
+        printError(error);
+        exitCode = std::max(exitCode, int(ExitSomeFailed));
+    }
+    if (run.json)
+        QTextStream(stdout) << QJsonDocument(summary).toJson(QJsonDocument::Indented);
+    else
+        printSummaryTable(summary, stdout);
+    return exitCode;
+}
+
+} // namespace poolscope::cli

@@ -1,0 +1,326 @@
+#include "runoptionsparser.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QTextStream>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace poolscope::cli {
+
+namespace {
+
+struct NumberOption {
+    QString name;
+    QString description;
+    QString valueName;
+};
+
+const QList<NumberOption>& poolOptions() {
+    static const QList<NumberOption> options = {
+        {u"max-connections"_s, u"Most connections open at once (default 10)."_s, u"N"_s},
+        {u"min-idle"_s, u"Warm connections kept open, even before the first request."_s, u"N"_s},
+        {u"acquire-timeout"_s, u"How long a request waits for a free connection (30000)."_s,
+         u"ms"_s},
+        {u"idle-timeout"_s, u"Idle connections above min-idle close after this (600000)."_s,
+         u"ms"_s},
+        {u"max-lifetime"_s, u"Connections retire, between requests, at this age (1800000)."_s,
+         u"ms"_s},
+        {u"connect-timeout"_s, u"TCP and TLS setup of a new connection (5000)."_s, u"ms"_s},
+        {u"read-timeout"_s, u"A response that sends no byte for this long fails (60000)."_s,
+         u"ms"_s},
+        {u"timeout"_s, u"One attempt from send to last byte (600000)."_s, u"ms"_s},
+        {u"leak-threshold"_s, u"Warn when a request holds a connection this long (off)."_s,
+         u"ms"_s},
+    };
+    return options;
+}
+
+bool readInt(const QCommandLineParser& parser, const QString& name, qint64 min, qint64* out,
+             QString* error) {
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const qint64 value = parser.value(name).toLongLong(&ok);
+    if (!ok || value < min) {
+        *error = u"--"_s + name + u" expects a whole number"_s +
+                 (min > 0 ? u" of at least "_s + QString::number(min) : u" ≥ 0"_s) + u", not \""_s +
+                 parser.value(name) + u'"';
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+bool readDouble(const QCommandLineParser& parser, const QString& name, double* out,
+                QString* error) {
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const double value = parser.value(name).toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value < 0) {
+        *error = u"--"_s + name + u" expects a number ≥ 0, not \""_s + parser.value(name) + u'"';
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+QString defaultKeyVariable(ApiStyle api, const QUrl& baseUrl) {
+    const QString host = baseUrl.host();
+    if (host.contains(u"deepseek"_s))
+        return u"DEEPSEEK_API_KEY"_s;
+    if (host.contains(u"holysheep"_s))
+        return u"HOLYSHEEP_API_KEY"_s;
+    if (host.contains(u"openrouter"_s))
+        return u"OPENROUTER_API_KEY"_s;
+    if (host.contains(u"groq"_s))
+        return u"GROQ_API_KEY"_s;
+    if (host.contains(u"mistral"_s))
+        return u"MISTRAL_API_KEY"_s;
+    if (host.contains(u"together"_s))
+        return u"TOGETHER_API_KEY"_s;
+    switch (api) {
+    case ApiStyle::Anthropic:
+        return u"ANTHROPIC_API_KEY"_s;
+    case ApiStyle::Gemini:
+        return u"GEMINI_API_KEY"_s;
+    case ApiStyle::OpenAI:
+        break;
+    }
+    return u"OPENAI_API_KEY"_s;
+}
+
+} // namespace
+
+PriceTable defaultPriceTable() {
+    QFile file(u":/poolscope/prices.json"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QString error;
+    return PriceTable::fromJson(file.readAll(), &error).value_or(PriceTable{});
+}
+
+std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QString* error) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Send prompts through PoolScope's connection pool and report what happened.\n"
+        u"With no --base-url the built-in simulator answers on 127.0.0.1.\n"
+        u"Exit status: 0 all succeeded, 1 some failed, 2 bad usage or input, 3 stopped."_s);
+    parser.addHelpOption();
+    parser.addOptions({
+        {u"base-url"_s, u"API root, e.g. https://api.openai.com/v1."_s, u"URL"_s},
+        {u"api"_s, u"Wire format: openai, anthropic or gemini (default openai)."_s, u"STYLE"_s},
+        {u"model"_s, u"Model name (a dataset line's own model wins)."_s, u"NAME"_s},
+        {u"api-key-env"_s, u"Environment variable holding the key (default by provider)."_s,
+         u"VAR"_s},
+        {u"dataset"_s, u"Prompts: .txt (one a line), .jsonl or .csv."_s, u"FILE"_s},
+        {u"prompt"_s, u"One prompt, sent --requests times."_s, u"TEXT"_s},
+        {u"requests"_s, u"How many times to send --prompt (default 1)."_s, u"N"_s},
+        {u"stream"_s, u"Stream responses (measures TTFT and inter-token latency)."_s},
+        {u"max-tokens"_s, u"Output token limit per request."_s, u"N"_s},
+        {u"temperature"_s, u"Sampling temperature."_s, u"T"_s},
+        {u"http2"_s, u"HTTP/2: auto (ALPN), on or off (default auto)."_s, u"MODE"_s},
+        {u"no-pool"_s, u"A fresh connection for every request (the A/B baseline)."_s},
+        {u"concurrency"_s, u"Closed loop: requests kept in flight (default 10)."_s, u"N"_s},
+        {u"rate"_s, u"Open loop: Poisson arrivals at R requests/s."_s, u"R"_s},
+        {u"retries"_s, u"Retries on 408/409/429/5xx and connection failures (default 2)."_s,
+         u"N"_s},
+        {u"rpm"_s, u"Client-side limit, requests per minute."_s, u"N"_s},
+        {u"tpm"_s, u"Client-side limit, tokens per minute (estimated)."_s, u"N"_s},
+        {u"budget"_s, u"Stop sending once this many USD could be spent."_s, u"USD"_s},
+        {u"ca-cert"_s, u"Also trust this PEM certificate (self-signed servers)."_s, u"FILE"_s},
+        {u"proxy"_s, u"HTTP proxy, e.g. http://127.0.0.1:3128."_s, u"URL"_s},
+        {u"out"_s, u"Write one JSON record per request, as each lands."_s, u"FILE.jsonl"_s},
+        {u"resume"_s, u"Skip the requests already recorded in --out."_s},
+        {u"summary"_s, u"Write the summary JSON to a file."_s, u"FILE.json"_s},
+        {u"json"_s, u"Print the summary as JSON on standard output."_s},
+        {u"quiet"_s, u"No progress output."_s},
+        {u"seed"_s, u"Seed for arrivals and the simulator."_s, u"N"_s},
+        {u"sim-scenario"_s,
+         u"Built-in simulator scenario: "_s + sim::SimConfig::scenarioNames().join(u", "_s) +
+             u" (default fast-local)."_s,
+         u"NAME"_s},
+        {u"sim-connect-cost-ms"_s, u"Built-in simulator: cost of each new connection."_s, u"ms"_s},
+    });
+    for (const NumberOption& option : poolOptions())
+        parser.addOption({option.name, option.description, option.valueName});
+
+    QStringList argv = arguments;
+    argv.prepend(u"poolscope run"_s);
+    if (!parser.parse(argv)) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    if (parser.isSet(u"help"_s)) {
+        QTextStream(stdout) << parser.helpText();
+        error->clear();
+        return std::nullopt;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = u"unexpected argument \""_s + parser.positionalArguments().first() + u'"';
+        return std::nullopt;
+    }
+
+    RunInvocation run;
+    run.prices = defaultPriceTable();
+    if (parser.isSet(u"api"_s)) {
+        const auto api = apiStyleFromName(parser.value(u"api"_s));
+        if (!api) {
+            *error = u"--api expects openai, anthropic or gemini"_s;
+            return std::nullopt;
+        }
+        run.endpoint.api = *api;
+    }
+    if (parser.isSet(u"base-url"_s)) {
+        const QUrl url = QUrl::fromUserInput(parser.value(u"base-url"_s));
+        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
+            *error = u"--base-url expects an http:// or https:// URL"_s;
+            return std::nullopt;
+        }
+        run.endpoint.baseUrl = url;
+        const QString variable = parser.isSet(u"api-key-env"_s)
+                                     ? parser.value(u"api-key-env"_s)
+                                     : defaultKeyVariable(run.endpoint.api, url);
+        run.endpoint.apiKey = qgetenv(variable.toLocal8Bit().constData());
+        if (run.endpoint.apiKey.isEmpty() && parser.isSet(u"api-key-env"_s)) {
+            *error = u"the environment variable "_s + variable + u" is empty"_s;
+            return std::nullopt;
+        }
+    } else {
+        run.useSimulator = true;
+        run.simScenario = parser.value(u"sim-scenario"_s);
+        if (run.simScenario.isEmpty())
+            run.simScenario = u"fast-local"_s;
+        const auto scenario = sim::SimConfig::scenario(run.simScenario);
+        if (!scenario) {
+            *error = u"unknown --sim-scenario \""_s + run.simScenario + u"\"; choose one of "_s +
+                     sim::SimConfig::scenarioNames().join(u", "_s);
+            return std::nullopt;
+        }
+        run.simConfig = *scenario;
+        qint64 connectCost = run.simConfig.connectCostMs;
+        if (!readInt(parser, u"sim-connect-cost-ms"_s, 0, &connectCost, error))
+            return std::nullopt;
+        run.simConfig.connectCostMs = int(connectCost);
+        run.endpoint.model = u"sim-small"_s;
+    }
+    if (parser.isSet(u"model"_s))
+        run.model = parser.value(u"model"_s);
+    if (run.model.isEmpty() && run.endpoint.model.isEmpty()) {
+        *error = u"--model is required with --base-url"_s;
+        return std::nullopt;
+    }
+    if (run.endpoint.model.isEmpty())
+        run.endpoint.model = run.model;
+
+    if (parser.isSet(u"dataset"_s) && parser.isSet(u"prompt"_s)) {
+        *error = u"--dataset and --prompt exclude each other"_s;
+        return std::nullopt;
+    }
+    run.datasetPath = parser.value(u"dataset"_s);
+    if (parser.isSet(u"prompt"_s))
+        run.prompt = parser.value(u"prompt"_s);
+    qint64 requests = 1, maxTokens = -1, concurrency = 10, retries = 2, seed = 0;
+    if (!readInt(parser, u"requests"_s, 1, &requests, error) ||
+        !readInt(parser, u"max-tokens"_s, 1, &maxTokens, error) ||
+        !readInt(parser, u"concurrency"_s, 1, &concurrency, error) ||
+        !readInt(parser, u"retries"_s, 0, &retries, error) ||
+        !readInt(parser, u"seed"_s, 0, &seed, error))
+        return std::nullopt;
+    run.requests = int(requests);
+    run.maxTokens = int(maxTokens);
+    run.stream = parser.isSet(u"stream"_s);
+    double temperature = -1, rate = 0, rpm = 0, tpm = 0, budget = 0;
+    if (!readDouble(parser, u"temperature"_s, &temperature, error) ||
+        !readDouble(parser, u"rate"_s, &rate, error) ||
+        !readDouble(parser, u"rpm"_s, &rpm, error) || !readDouble(parser, u"tpm"_s, &tpm, error) ||
+        !readDouble(parser, u"budget"_s, &budget, error))
+        return std::nullopt;
+    if (temperature >= 0)
+        run.temperature = temperature;
+    if (parser.isSet(u"rate"_s) && parser.isSet(u"concurrency"_s)) {
+        *error = u"--rate (open loop) and --concurrency (closed loop) exclude each other"_s;
+        return std::nullopt;
+    }
+    if (parser.isSet(u"rate"_s) && rate <= 0) {
+        *error = u"--rate expects a number of requests per second above 0"_s;
+        return std::nullopt;
+    }
+
+    PoolConfig& pool = run.poolConfig;
+    qint64 maxConnections = pool.maxConnections, minIdle = pool.minIdle;
+    if (!readInt(parser, u"max-connections"_s, 1, &maxConnections, error) ||
+        !readInt(parser, u"min-idle"_s, 0, &minIdle, error) ||
+        !readInt(parser, u"acquire-timeout"_s, 0, &pool.acquireTimeoutMs, error) ||
+        !readInt(parser, u"idle-timeout"_s, 0, &pool.idleTimeoutMs, error) ||
+        !readInt(parser, u"max-lifetime"_s, 0, &pool.maxLifetimeMs, error) ||
+        !readInt(parser, u"connect-timeout"_s, 0, &pool.connectTimeoutMs, error) ||
+        !readInt(parser, u"read-timeout"_s, 0, &pool.readTimeoutMs, error) ||
+        !readInt(parser, u"timeout"_s, 0, &pool.totalTimeoutMs, error) ||
+        !readInt(parser, u"leak-threshold"_s, 0, &pool.leakThresholdMs, error))
+        return std::nullopt;
+    pool.maxConnections = int(maxConnections);
+    pool.minIdle = int(std::min(minIdle, maxConnections));
+    pool.noPool = parser.isSet(u"no-pool"_s);
+    pool.retries = int(retries);
+    pool.requestsPerMinute = rpm;
+    pool.tokensPerMinute = tpm;
+    if (parser.isSet(u"http2"_s)) {
+        const QString mode = parser.value(u"http2"_s).toLower();
+        if (mode == u"auto"_s)
+            pool.http2 = Http2Mode::Auto;
+        else if (mode == u"on"_s)
+            pool.http2 = Http2Mode::On;
+        else if (mode == u"off"_s)
+            pool.http2 = Http2Mode::Off;
+        else {
+            *error = u"--http2 expects auto, on or off"_s;
+            return std::nullopt;
+        }
+    }
+
+    run.runOptions.concurrency = int(concurrency);
+    run.runOptions.ratePerSecond = rate;
+    run.runOptions.budgetUsd = budget;
+    run.runOptions.seed = quint64(seed);
+    if (run.useSimulator && seed > 0)
+        run.simConfig.seed = quint64(seed);
+
+    if (parser.isSet(u"ca-cert"_s)) {
+        const QList<QSslCertificate> certificates =
+            QSslCertificate::fromPath(parser.value(u"ca-cert"_s), QSsl::Pem);
+        if (certificates.isEmpty()) {
+            *error = u"--ca-cert: no PEM certificate in "_s + parser.value(u"ca-cert"_s);
+            return std::nullopt;
+        }
+        run.endpoint.extraCaCertificates = certificates;
+    }
+    if (parser.isSet(u"proxy"_s)) {
+        const QUrl proxyUrl = QUrl::fromUserInput(parser.value(u"proxy"_s));
+        if (!proxyUrl.isValid() || proxyUrl.host().isEmpty()) {
+            *error = u"--proxy expects a URL such as http://127.0.0.1:3128"_s;
+            return std::nullopt;
+        }
+        run.endpoint.proxy =
+            QNetworkProxy(proxyUrl.scheme().startsWith(u"socks"_s) ? QNetworkProxy::Socks5Proxy
+                                                                   : QNetworkProxy::HttpProxy,
+                          proxyUrl.host(), quint16(proxyUrl.port(3128)), proxyUrl.userName(),
+                          proxyUrl.password());
+    }
+
+    run.outPath = parser.value(u"out"_s);
+    run.resume = parser.isSet(u"resume"_s);
+    if (run.resume && run.outPath.isEmpty()) {
+        *error = u"--resume needs --out FILE.jsonl (the file to resume)"_s;
+        return std::nullopt;
+    }
+    run.summaryPath = parser.value(u"summary"_s);
+    run.json = parser.isSet(u"json"_s);
+    run.quiet = parser.isSet(u"quiet"_s);
+    return run;
+}
+
+} // namespace poolscope::cli

@@ -1,0 +1,101 @@
+// PoolScope's composition root: builds the simulator, the pool on its own thread and the window,
+// or hands the command line to a subcommand.
+#include "connectionpool.h"
+#include "mainwindow.h"
+#include "poolhost.h"
+#include "runcommand.h"
+#include "servesimcommand.h"
+#include "simconfig.h"
+#include "simulatorthread.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QMessageBox>
+#include <QTextStream>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const char* const kUsage =
+    "PoolScope — a monitor and playground for LLM API traffic\n"
+    "\n"
+    "usage:\n"
+    "  poolscope                      the window; first start uses the simulator profile\n"
+    "  poolscope run [options]        headless: send prompts through the pool, print progress "
+    "and a summary\n"
+    "  poolscope serve-sim [options]  the simulator as a standalone server; prints its base URL "
+    "first\n"
+    "  poolscope --help | --version\n"
+    "\n"
+    "Run `poolscope run --help` or `poolscope serve-sim --help` for their options.\n";
+
+void setIdentity() {
+    QCoreApplication::setOrganizationName(u"PoolScope"_s);
+    QCoreApplication::setApplicationName(u"PoolScope"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(POOLSCOPE_VERSION));
+}
+
+bool hasDisplay() {
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+int runWindow(int argc, char** argv) {
+    if (!hasDisplay()) {
+        QTextStream(stderr) << "poolscope: no display to open the window on (neither DISPLAY nor "
+                               "WAYLAND_DISPLAY is set).\n"
+                               "  Headless, try:   poolscope run --prompt hi --requests 200\n"
+                               "  Or a virtual screen:   xvfb-run -a poolscope\n";
+        return 2;
+    }
+    QApplication app(argc, argv);
+    setIdentity();
+
+    poolscope::sim::SimulatorThread simulator;
+    QString error;
+    const auto scenario = poolscope::sim::SimConfig::scenario(u"typical-cloud"_s);
+    if (!simulator.start(scenario.value_or(poolscope::sim::SimConfig{}), 0, &error)) {
+        QMessageBox::critical(nullptr, QObject::tr("PoolScope"),
+                              QObject::tr("The built-in simulator could not start: %1").arg(error));
+        return 1;
+    }
+    poolscope::Endpoint endpoint;
+    endpoint.baseUrl = simulator.baseUrl();
+    endpoint.api = poolscope::ApiStyle::OpenAI;
+    endpoint.model = u"sim-small"_s;
+    poolscope::PoolHost host(endpoint, poolscope::PoolConfig{});
+
+    poolscope::MainWindow window(&host, QObject::tr("Simulator"), endpoint.model);
+    window.show();
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (command.isEmpty() || command.startsWith(u"-psn"_s) || command == u"--gui"_s)
+        return runWindow(argc, argv);
+
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    const QStringList rest = app.arguments().mid(2);
+    if (command == u"--version"_s || command == u"-v"_s) {
+        QTextStream(stdout) << "poolscope " << POOLSCOPE_VERSION << " (Qt " << qVersion() << ")\n";
+        return 0;
+    }
+    if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
+        QTextStream(stdout) << kUsage;
+        return 0;
+    }
+    if (command == u"run"_s)
+        return poolscope::cli::runCommand(rest);
+    if (command == u"serve-sim"_s)
+        return poolscope::cli::serveSimCommand(rest);
+    QTextStream(stderr) << "poolscope: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+}

@@ -1,0 +1,178 @@
+// The command-line contract, run as a user would: the real poolscope binary in a process.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kBinary = QStringLiteral(POOLSCOPE_BINARY_DIR) + u"/app/poolscope"_s;
+
+struct Result {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result runPoolscope(const QStringList& arguments, int timeoutMs = 120000) {
+    QProcess process;
+    process.start(kBinary, arguments);
+    Result result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+// `poolscope serve-sim` in the background; its first line is the base URL.
+struct ServeSim {
+    explicit ServeSim(const QStringList& extra) {
+        process.start(kBinary, QStringList{u"serve-sim"_s} + extra);
+        if (process.waitForReadyRead(10000))
+            baseUrl = QString::fromUtf8(process.readLine()).trimmed();
+    }
+    ~ServeSim() {
+        process.terminate();
+        if (!process.waitForFinished(5000))
+            process.kill();
+    }
+    QProcess process;
+    QString baseUrl;
+};
+
+} // namespace
+
+class tst_Cli : public QObject {
+    Q_OBJECT
+private slots:
+    void versionAndHelp() {
+        Result r = runPoolscope({u"--version"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("poolscope " POOLSCOPE_VERSION));
+        r = runPoolscope({u"--help"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("poolscope run"));
+        QVERIFY(r.out.contains("poolscope serve-sim"));
+        r = runPoolscope({u"run"_s, u"--help"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("--max-connections"));
+    }
+
+    void badUsageExitsTwo_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QByteArray>("message");
+        QTest::addRow("not a number")
+            << QStringList{u"run"_s, u"--requests"_s, u"lots"_s} << QByteArray("--requests");
+        QTest::addRow("unknown option")
+            << QStringList{u"run"_s, u"--frobnicate"_s} << QByteArray("frobnicate");
+        QTest::addRow("unknown command") << QStringList{u"fly"_s} << QByteArray("unknown");
+        QTest::addRow("rate and concurrency")
+            << QStringList{u"run"_s, u"--rate"_s, u"5"_s, u"--concurrency"_s, u"2"_s}
+            << QByteArray("exclude");
+        QTest::addRow("missing dataset")
+            << QStringList{u"run"_s, u"--dataset"_s, u"/no/such"_s} << QByteArray("cannot read");
+    }
+    void badUsageExitsTwo() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QByteArray, message);
+        const Result r = runPoolscope(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), r.err.constData());
+    }
+
+    void twoHundredPromptsSucceed() {
+        const Result r = runPoolscope(
+            {u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"200"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(summary.value(u"requests"_s).toInt(), 200);
+        QCOMPARE(summary.value(u"succeeded"_s).toInt(), 200);
+        QCOMPARE(summary.value(u"failed"_s).toInt(), 0);
+        for (const QString& key :
+             {u"duration_s"_s, u"throughput_rps"_s, u"output_tokens_per_s"_s, u"latency_ms"_s,
+              u"ttft_ms"_s, u"itl_ms"_s, u"tpot_ms"_s, u"queue_ms"_s, u"tokens"_s, u"cost_usd"_s,
+              u"cost_unknown_requests"_s, u"pool"_s, u"retries"_s, u"errors"_s})
+            QVERIFY2(summary.contains(key), qPrintable(key));
+        for (const QString& key : {u"mean"_s, u"p50"_s, u"p90"_s, u"p95"_s, u"p99"_s, u"max"_s})
+            QVERIFY(summary.value(u"latency_ms"_s).toObject().contains(key));
+        QCOMPARE(summary.value(u"pool"_s).toObject().value(u"connections_opened"_s).toInt(), 10);
+    }
+
+    void badDatasetLinesAreNamed() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"prompts.jsonl"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"prompt\": \"fine\"}\n{\"prompt\": oops}\n");
+        file.close();
+        const Result r = runPoolscope({u"run"_s, u"--dataset"_s, path});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("line 2"), r.err.constData());
+    }
+
+    void poolOpensExactlyWhatTheServerAccepts_data() {
+        QTest::addColumn<QStringList>("poolArguments");
+        QTest::addColumn<int>("requests");
+        QTest::addColumn<int>("expectedConnections");
+        QTest::addRow("max 8") << QStringList{u"--max-connections"_s, u"8"_s, u"--concurrency"_s,
+                                              u"32"_s}
+                               << 1000 << 8;
+        QTest::addRow("no pool") << QStringList{u"--no-pool"_s, u"--concurrency"_s, u"8"_s} << 300
+                                 << 300;
+    }
+    void poolOpensExactlyWhatTheServerAccepts() {
+        QFETCH(QStringList, poolArguments);
+        QFETCH(int, requests);
+        QFETCH(int, expectedConnections);
+        QTemporaryDir dir;
+        const QString truthLog = dir.filePath(u"truth.jsonl"_s);
+        ServeSim server({u"--ttft-ms"_s, u"1"_s, u"--tokens-per-s"_s, u"0"_s, u"--output-tokens"_s,
+                         u"8"_s, u"--log"_s, truthLog});
+        QVERIFY2(server.baseUrl.startsWith(u"http://127.0.0.1:"_s), qPrintable(server.baseUrl));
+        const QString out = dir.filePath(u"records.jsonl"_s);
+        const Result r =
+            runPoolscope(QStringList{u"run"_s, u"--base-url"_s, server.baseUrl, u"--model"_s,
+                                     u"sim-small"_s, u"--requests"_s, QString::number(requests),
+                                     u"--json"_s, u"--out"_s, out, u"--quiet"_s} +
+                         poolArguments);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject pool =
+            QJsonDocument::fromJson(r.out).object().value(u"pool"_s).toObject();
+        QCOMPARE(pool.value(u"connections_opened"_s).toInt(), expectedConnections);
+
+        // The server's own truth log: distinct connections, and every request id joined.
+        QFile log(truthLog);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QSet<qint64> serverConnections;
+        QSet<QString> serverRequestIds;
+        while (!log.atEnd()) {
+            const QJsonObject line = QJsonDocument::fromJson(log.readLine()).object();
+            serverConnections.insert(line.value(u"connection_id"_s).toInteger());
+            serverRequestIds.insert(line.value(u"request_id"_s).toString());
+        }
+        QCOMPARE(serverConnections.size(), expectedConnections);
+        QFile records(out);
+        QVERIFY(records.open(QIODevice::ReadOnly));
+        int lines = 0;
+        while (!records.atEnd()) {
+            const QJsonObject record = QJsonDocument::fromJson(records.readLine()).object();
+            QVERIFY(serverRequestIds.contains(record.value(u"request_id"_s).toString()));
+            ++lines;
+        }
+        QCOMPARE(lines, requests);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"
