@@ -1,0 +1,229 @@
+// The pool against a real server it does not control: nginx on 127.0.0.1 with TLS and HTTP/2,
+// answering a canned chat completion. nginx's stub_status counts the connections it accepted.
+#include "connectionpool.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace poolscope;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+quint16 freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost);
+    return probe.serverPort();
+}
+
+const char* const kCompletion =
+    "{\\\"id\\\":\\\"chatcmpl-1\\\",\\\"object\\\":\\\"chat.completion\\\",\\\"model\\\":"
+    "\\\"canned\\\",\\\"choices\\\":[{\\\"index\\\":0,\\\"message\\\":{\\\"role\\\":"
+    "\\\"assistant\\\",\\\"content\\\":\\\"Pooling reuses connections.\\\"},"
+    "\\\"finish_reason\\\":\\\"stop\\\"}],\\\"usage\\\":{\\\"prompt_tokens\\\":5,"
+    "\\\"completion_tokens\\\":4,\\\"total_tokens\\\":9}}";
+
+class Nginx {
+public:
+    bool start(QString* error) {
+        const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s});
+        if (nginx.isEmpty()) {
+            *error = u"nginx is not installed (scripts/test.sh installs nginx-light)"_s;
+            return false;
+        }
+        const QString dir = m_dir.path();
+        QProcess openssl;
+        openssl.start(u"openssl"_s,
+                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s,
+                       dir + u"/key.pem"_s, u"-out"_s, dir + u"/cert.pem"_s, u"-days"_s, u"2"_s,
+                       u"-subj"_s, u"/CN=localhost"_s, u"-addext"_s,
+                       u"subjectAltName=DNS:localhost,IP:127.0.0.1"_s});
+        if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) {
+            *error = u"openssl could not make a certificate"_s;
+            return false;
+        }
+        httpPort = freePort();
+        tlsPort = freePort();
+        h2cPort = freePort();
+        QDir().mkpath(dir + u"/logs"_s);
+        const QString config =
+            u"worker_processes 1; daemon off; error_log "_s + dir + u"/logs/error.log; pid "_s +
+            dir + u"/nginx.pid;\n"_s + u"events { worker_connections 1024; }\n"_s +
+            u"http { access_log off; keepalive_requests 100000; keepalive_timeout 120s;\n"_s +
+            u"client_body_temp_path "_s + dir + u"/body; proxy_temp_path "_s + dir +
+            u"/proxy; fastcgi_temp_path "_s + dir + u"/fcgi; uwsgi_temp_path "_s + dir +
+            u"/uwsgi; scgi_temp_path "_s + dir + u"/scgi;\n"_s + u" server {\n"_s +
+            u"  listen 127.0.0.1:"_s + QString::number(httpPort) + u";\n"_s +
+            u"  listen 127.0.0.1:"_s + QString::number(tlsPort) + u" ssl http2;\n"_s +
+            u"  listen 127.0.0.1:"_s + QString::number(h2cPort) + u" http2;\n"_s +
+            u"  ssl_certificate "_s + dir + u"/cert.pem; ssl_certificate_key "_s + dir +
+            u"/key.pem;\n"_s + u"  location = /status { stub_status; }\n"_s +
+            u"  location /v1/chat/completions { default_type application/json; return 200 \""_s +
+            QString::fromLatin1(kCompletion) + u"\"; }\n"_s + u" }\n}\n"_s;
+        QFile file(dir + u"/nginx.conf"_s);
+        if (!file.open(QIODevice::WriteOnly)) {
+            *error = u"cannot write nginx.conf"_s;
+            return false;
+        }
+        file.write(config.toUtf8());
+        file.close();
+        m_process.start(nginx, {u"-p"_s, dir, u"-c"_s, dir + u"/nginx.conf"_s});
+        if (!m_process.waitForStarted(5000)) {
+            *error = u"nginx did not start"_s;
+            return false;
+        }
+        for (int i = 0; i < 100 && acceptedConnections() < 0; ++i)
+            QTest::qWait(50);
+        if (acceptedConnections() < 0) {
+            *error = u"nginx is not answering: "_s + QString::fromUtf8(m_process.readAll());
+            return false;
+        }
+        m_baseline = acceptedConnections(); // the probes above were connections too
+        return true;
+    }
+    ~Nginx() {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+    }
+
+    // Connections nginx accepted since the previous call (status probes not counted).
+    qint64 acceptedSinceLastCall() {
+        const qint64 now = acceptedConnections();
+        const qint64 accepted = now - m_baseline - 1; // minus this probe
+        m_baseline = now;
+        return accepted;
+    }
+    QString certificatePath() const { return m_dir.path() + u"/cert.pem"_s; }
+
+    quint16 httpPort = 0, tlsPort = 0, h2cPort = 0;
+
+private:
+    qint64 acceptedConnections() {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, httpPort);
+        if (!socket.waitForConnected(1000))
+            return -1;
+        socket.write("GET /status HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        QByteArray reply;
+        while (socket.waitForReadyRead(1000))
+            reply += socket.readAll();
+        // "server accepts handled requests\n 12 12 40"
+        const QRegularExpression numbers(u"accepts handled requests\\s+(\\d+)"_s);
+        const auto match = numbers.match(QString::fromLatin1(reply));
+        return match.hasMatch() ? match.captured(1).toLongLong() : -1;
+    }
+
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    qint64 m_baseline = 0;
+};
+
+ChatRequest prompt() {
+    ChatRequest request;
+    request.messages.append({u"user"_s, u"hi"_s});
+    return request;
+}
+
+} // namespace
+
+class tst_PoolNginx : public QObject {
+    Q_OBJECT
+
+    Nginx m_nginx;
+
+    Endpoint endpoint(const QString& scheme, quint16 port, bool trust) const {
+        Endpoint e;
+        e.baseUrl = QUrl(scheme + u"://127.0.0.1:"_s + QString::number(port) + u"/v1"_s);
+        e.model = u"canned"_s;
+        if (trust)
+            e.extraCaCertificates = QSslCertificate::fromPath(m_nginx.certificatePath());
+        return e;
+    }
+
+    QList<RequestRecord> runAll(ConnectionPool& pool, int requests) {
+        QList<RequestRecord> records;
+        QObject context;
+        connect(&pool, &ConnectionPool::requestFinished, &context,
+                [&records](const RequestRecord& r) { records.append(r); });
+        for (int i = 0; i < requests; ++i)
+            pool.submit(prompt());
+        [&] {
+            QTRY_COMPARE_WITH_TIMEOUT(records.size(), requests, 60000);
+        }();
+        return records;
+    }
+
+private slots:
+    void initTestCase() {
+        QString error;
+        QVERIFY2(m_nginx.start(&error), qPrintable(error));
+    }
+
+    void counts_data() {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("maxConnections");
+        QTest::addColumn<int>("requests");
+        QTest::addColumn<QString>("httpVersion");
+        QTest::addRow("http/1.1 plain, max 6")
+            << u"http"_s << int(Http2Mode::Off) << 6 << 300 << u"1.1"_s;
+        QTest::addRow("http/1.1 over TLS, max 4")
+            << u"https"_s << int(Http2Mode::Off) << 4 << 200 << u"1.1"_s;
+        QTest::addRow("h2 over TLS (ALPN), max 3")
+            << u"https"_s << int(Http2Mode::Auto) << 3 << 300 << u"2"_s;
+        QTest::addRow("h2c prior knowledge, max 2")
+            << u"h2c"_s << int(Http2Mode::On) << 2 << 200 << u"2"_s;
+    }
+    void counts() {
+        QFETCH(QString, scheme);
+        QFETCH(int, mode);
+        QFETCH(int, maxConnections);
+        QFETCH(int, requests);
+        QFETCH(QString, httpVersion);
+        m_nginx.acceptedSinceLastCall(); // earlier rows' connections are not this row's
+        const quint16 port = scheme == u"https"_s ? m_nginx.tlsPort
+                             : scheme == u"h2c"_s ? m_nginx.h2cPort
+                                                  : m_nginx.httpPort;
+        PoolConfig config;
+        config.maxConnections = maxConnections;
+        config.http2 = Http2Mode(mode);
+        ConnectionPool pool(endpoint(scheme == u"https"_s ? u"https"_s : u"http"_s, port, true),
+                            config);
+        const QList<RequestRecord> records = runAll(pool, requests);
+        for (const RequestRecord& r : records) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QCOMPARE(r.httpVersion, httpVersion);
+            QCOMPARE(r.output, u"Pooling reuses connections."_s);
+            QCOMPARE(r.tokens.completion, 4);
+        }
+        const qint64 opened = qint64(pool.snapshot().connectionsOpened);
+        QVERIFY(opened >= 1 && opened <= maxConnections);
+        QCOMPARE(m_nginx.acceptedSinceLastCall(), opened);
+        if (httpVersion == u"1.1"_s)
+            QCOMPARE(opened, qint64(maxConnections));
+        bool tlsTimed = false;
+        for (const RequestRecord& r : records)
+            tlsTimed = tlsTimed || r.tlsMs() >= 0;
+        QCOMPARE(tlsTimed, scheme == u"https"_s);
+    }
+
+    void selfSignedIsRefusedUnlessTrusted() {
+        PoolConfig config;
+        config.retries = 0;
+        ConnectionPool pool(endpoint(u"https"_s, m_nginx.tlsPort, false), config);
+        const QList<RequestRecord> records = runAll(pool, 1);
+        QCOMPARE(records.first().errorClass, ErrorClass::Tls);
+        QVERIFY2(records.first().error.contains(u"--ca-cert"_s), qPrintable(records.first().error));
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_PoolNginx)
+#include "tst_poolnginx.moc"
