@@ -4,6 +4,7 @@
 #include "monotonicclock.h"
 #include "providercodec.h"
 
+#include <QDateTime>
 #include <QTimerEvent>
 
 #include <cmath>
@@ -21,6 +22,7 @@ BatchRunner::BatchRunner(ConnectionPool* pool, QList<ChatRequest> work, const Ru
     , m_prices(prices)
     , m_random(options.seed ? options.seed : std::random_device{}()) {
     qRegisterMetaType<poolscope::RunProgress>();
+    qRegisterMetaType<poolscope::TimeSeriesRow>();
     connect(m_pool, &ConnectionPool::requestFinished, this, &BatchRunner::onRequestFinished);
 }
 
@@ -30,6 +32,7 @@ void BatchRunner::start() {
     m_running = true;
     m_startedAtUs = monotonicNowUs();
     m_progressTimer.start(250, this);
+    m_secondTimer.start(1000, Qt::PreciseTimer, this);
     if (m_options.ratePerSecond > 0) {
         m_nextArrivalUs = m_startedAtUs;
         scheduleArrival();
@@ -120,6 +123,10 @@ void BatchRunner::timerEvent(QTimerEvent* event) {
         emit progressed(progress());
         return;
     }
+    if (event->timerId() == m_secondTimer.timerId()) {
+        closeSecond();
+        return;
+    }
     if (event->timerId() != m_arrivalTimer.timerId())
         return;
     m_arrivalTimer.stop();
@@ -148,6 +155,18 @@ void BatchRunner::onRequestFinished(const RequestRecord& finished) {
     RequestRecord record = finished;
     record.costPicoUsd = m_prices.costPico(record.model, record.tokens);
     m_stats.add(record);
+    TimeSeriesRow& row = m_second.row;
+    ++row.completed;
+    (record.ok ? row.succeeded : row.failed) += 1;
+    row.retries += std::max(0, record.attempts - 1);
+    if (record.queueMs() >= 0)
+        m_second.queue.record(record.queueUs);
+    if (record.ok) {
+        row.outputTokens += std::max<qint64>(0, record.tokens.completion);
+        m_second.e2e.record(record.timeline.finishedAt - record.timeline.queuedAt);
+        if (record.timeline.firstTokenAt > 0)
+            m_second.ttft.record(record.timeline.firstTokenAt - record.timeline.queuedAt);
+    }
     emit recordReady(record);
     pump();
     maybeFinish();
@@ -162,10 +181,37 @@ void BatchRunner::maybeFinish() {
     m_finished = true;
     m_arrivalTimer.stop();
     m_progressTimer.stop();
+    m_secondTimer.stop();
+    closeSecond(); // the partial last second
     m_endedAtUs = monotonicNowUs();
     m_summary = summary();
     emit progressed(progress());
     emit finished(m_summary, int(m_end));
+}
+
+void BatchRunner::closeSecond() {
+    TimeSeriesRow row = m_second.row;
+    row.second = (monotonicNowUs() - m_startedAtUs + 500000) / 1000000;
+    row.wallClockMs = QDateTime::currentMSecsSinceEpoch();
+    auto ms = [](const LatencyHistogram& h, double p) {
+        return h.count() ? double(h.percentile(p)) / 1000.0 : -1.0;
+    };
+    row.e2eP50Ms = ms(m_second.e2e, 50);
+    row.e2eP95Ms = ms(m_second.e2e, 95);
+    row.e2eP99Ms = ms(m_second.e2e, 99);
+    row.ttftP50Ms = ms(m_second.ttft, 50);
+    row.ttftP95Ms = ms(m_second.ttft, 95);
+    row.queueP95Ms = ms(m_second.queue, 95);
+    const PoolSnapshot pool = m_pool->snapshot();
+    row.active = pool.active;
+    row.idle = pool.idle;
+    row.pending = pool.pending;
+    row.total = pool.total;
+    row.max = pool.max;
+    row.connectionsOpened = pool.connectionsOpened;
+    row.costUsdTotal = double(m_stats.costPico()) / 1e12;
+    m_second = {};
+    emit secondClosed(row);
 }
 
 RunProgress BatchRunner::progress() const {

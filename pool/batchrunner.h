@@ -5,6 +5,7 @@
 #include "pricetable.h"
 #include "requestrecord.h"
 #include "runstats.h"
+#include "timeseriesrow.h"
 
 #include <QBasicTimer>
 #include <QJsonObject>
@@ -58,6 +59,7 @@ public:
 signals:
     void recordReady(const poolscope::RequestRecord& record); // cost filled in
     void progressed(const poolscope::RunProgress& progress);
+    void secondClosed(const poolscope::TimeSeriesRow& row); // once a second, and at the end
     void finished(const QJsonObject& summary, int runEnd);
 
 protected:
@@ -71,6 +73,7 @@ private:
     bool budgetAllowsNext() const;
     qint64 worstCasePico(const ChatRequest& request) const;
     void maybeFinish();
+    void closeSecond();
 
     ConnectionPool* m_pool;
     QList<ChatRequest> m_work;
@@ -86,6 +89,11 @@ private:
     qint64 m_nextArrivalUs = 0;
     QBasicTimer m_arrivalTimer;
     QBasicTimer m_progressTimer;
+    QBasicTimer m_secondTimer;
+    struct SecondBucket {
+        TimeSeriesRow row;
+        LatencyHistogram e2e, ttft, queue;
+    } m_second;
     bool m_running = false;
     bool m_paused = false;
     bool m_stopping = false;

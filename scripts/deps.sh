@@ -6,7 +6,7 @@ poolscope_packages=(
     libssl-dev libgl-dev fonts-dejavu-core
 )
 poolscope_test_packages=(
-    dbus dbus-x11 gnome-keyring libsecret-tools nginx-light xauth xvfb
+    dbus dbus-x11 gnome-keyring libsecret-tools nginx-light openssl prometheus xauth xvfb
 )
 
 poolscope_install() {

@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "exitcodes.h"
 #include "interruptwatcher.h"
+#include "metricsexporter.h"
 #include "poolhost.h"
 #include "progressprinter.h"
 #include "resultfile.h"
@@ -127,6 +128,26 @@ int runCommand(const QStringList& arguments) {
                                 << run.simScenario << ")" << Qt::endl;
     }
 
+    QFile timeSeries(run.timeSeriesPath);
+    if (!run.timeSeriesPath.isEmpty()) {
+        if (!timeSeries.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+            printError(u"cannot write "_s + run.timeSeriesPath + u": "_s +
+                       timeSeries.errorString());
+            return ExitUsage;
+        }
+        timeSeries.write((TimeSeriesRow::csvHeader() + u'\n').toUtf8());
+        timeSeries.flush();
+    }
+    MetricsExporter metrics;
+    if (run.metricsPort >= 0) {
+        if (!metrics.listen(QHostAddress::LocalHost, quint16(run.metricsPort), &error)) {
+            printError(error);
+            return ExitUsage;
+        }
+        QTextStream(stderr) << "Prometheus metrics at http://127.0.0.1:" << metrics.port()
+                            << "/metrics" << Qt::endl;
+    }
+
     PoolHost host(run.endpoint, run.poolConfig);
     auto* runner = new BatchRunner(host.pool(), work, run.runOptions, run.prices);
     runner->moveToThread(host.thread());
@@ -140,6 +161,18 @@ int runCommand(const QStringList& arguments) {
         if (!run.outPath.isEmpty() && writeError.isEmpty() && !results.write(record, &writeError))
             printError(writeError);
     });
+    if (run.metricsPort >= 0) {
+        QObject::connect(runner, &BatchRunner::recordReady, &metrics, &MetricsExporter::addRecord);
+        QObject::connect(host.pool(), &ConnectionPool::snapshotReady, &metrics,
+                         &MetricsExporter::updateSnapshot);
+    }
+    if (timeSeries.isOpen()) {
+        QObject::connect(runner, &BatchRunner::secondClosed, &context,
+                         [&timeSeries](const TimeSeriesRow& row) {
+                             timeSeries.write((row.toCsv() + u'\n').toUtf8());
+                             timeSeries.flush();
+                         });
+    }
     QObject::connect(runner, &BatchRunner::progressed, &context,
                      [&](const RunProgress& progress) { printer.update(progress); });
     QObject::connect(runner, &BatchRunner::finished, &context,

@@ -1,7 +1,12 @@
 #include "runoptionsparser.h"
 
+#include "../keychainsecretstore.h"
+#include "keyscommand.h"
+#include "profilestore.h"
+
 #include <QCommandLineParser>
 #include <QFile>
+#include <QSettings>
 #include <QTextStream>
 
 #include <cmath>
@@ -93,6 +98,65 @@ QString defaultKeyVariable(ApiStyle api, const QUrl& baseUrl) {
     return u"OPENAI_API_KEY"_s;
 }
 
+// --- run --profile NAME ---------------------------------------------------------------------
+// The saved server replaces the default simulator. The key comes from the OS keychain, else
+// from the profile's environment variable; --api-key-env VAR reads only that variable (and
+// never touches the keychain, a way around a broken one). --model, --ca-cert and --proxy still
+// win over the profile's: the rest of the parser applies them afterwards.
+bool applyProfile(const QCommandLineParser& parser, RunInvocation* run, QString* error) {
+    const QString name = parser.value(u"profile"_s);
+    for (const QString& clash : {u"base-url"_s, u"api"_s}) {
+        if (parser.isSet(clash)) {
+            *error = u"--profile and --"_s + clash + u" exclude each other (the profile names "_s +
+                     u"the server)"_s;
+            return false;
+        }
+    }
+    QSettings settings;
+    const ProfileStore store(&settings);
+    const std::optional<Profile> profile = store.profile(name);
+    if (!profile) {
+        *error = u"no profile named \""_s + name + u"\" (see poolscope profile list)"_s;
+        return false;
+    }
+    if (profile->usesSimulator())
+        return true; // the default: the built-in simulator is already set up
+
+    QByteArray key;
+    if (parser.isSet(u"api-key-env"_s)) {
+        const QString variable = parser.value(u"api-key-env"_s);
+        key = qgetenv(variable.toLocal8Bit().constData());
+        if (key.isEmpty()) {
+            *error = u"the environment variable "_s + variable + u" is empty"_s;
+            return false;
+        }
+    } else {
+        KeychainSecretStore keychain;
+        const SecretResult stored = waitForSecret(&keychain, SecretResult::Operation::Read, name);
+        if (stored.ok())
+            key = stored.secret;
+        else if (!profile->keyEnvVar.isEmpty())
+            key = qgetenv(profile->keyEnvVar.toLocal8Bit().constData());
+        if (key.isEmpty() && !profile->keyEnvVar.isEmpty()) {
+            const QString keychainState =
+                stored.error == SecretResult::Error::NotFound
+                    ? u"the OS keychain has no key for it"_s
+                    : u"the OS keychain could not be read: "_s + stored.errorString;
+            *error = u"no API key for profile \""_s + name + u"\": "_s + keychainState +
+                     u", and the environment variable "_s + profile->keyEnvVar +
+                     u" is not set. Store one with `poolscope keys set "_s + name + u"` or set "_s +
+                     profile->keyEnvVar;
+            return false;
+        }
+    }
+    std::optional<Endpoint> endpoint = profile->toEndpoint(key, error);
+    if (!endpoint)
+        return false;
+    run->endpoint = *endpoint;
+    run->useSimulator = false;
+    return true;
+}
+
 } // namespace
 
 PriceTable defaultPriceTable() {
@@ -114,6 +178,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         {u"base-url"_s, u"API root, e.g. https://api.openai.com/v1."_s, u"URL"_s},
         {u"api"_s, u"Wire format: openai, anthropic or gemini (default openai)."_s, u"STYLE"_s},
         {u"model"_s, u"Model name (a dataset line's own model wins)."_s, u"NAME"_s},
+        {u"profile"_s, u"A saved profile; its key comes from the OS keychain, else its variable."_s,
+         u"NAME"_s},
         {u"api-key-env"_s, u"Environment variable holding the key (default by provider)."_s,
          u"VAR"_s},
         {u"dataset"_s, u"Prompts: .txt (one a line), .jsonl or .csv."_s, u"FILE"_s},
@@ -136,6 +202,11 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         {u"out"_s, u"Write one JSON record per request, as each lands."_s, u"FILE.jsonl"_s},
         {u"resume"_s, u"Skip the requests already recorded in --out."_s},
         {u"summary"_s, u"Write the summary JSON to a file."_s, u"FILE.json"_s},
+        {u"timeseries"_s, u"Write one CSV row per second (rates, percentiles, pool gauges)."_s,
+         u"FILE.csv"_s},
+        {u"metrics-port"_s,
+         u"Serve Prometheus metrics at http://127.0.0.1:P/metrics while running (0: any port)."_s,
+         u"P"_s},
         {u"json"_s, u"Print the summary as JSON on standard output."_s},
         {u"quiet"_s, u"No progress output."_s},
         {u"seed"_s, u"Seed for arrivals and the simulator."_s, u"N"_s},
@@ -207,6 +278,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         run.simConfig.connectCostMs = int(connectCost);
         run.endpoint.model = u"sim-small"_s;
     }
+    if (parser.isSet(u"profile"_s) && !applyProfile(parser, &run, error))
+        return std::nullopt;
     if (parser.isSet(u"model"_s))
         run.model = parser.value(u"model"_s);
     if (run.model.isEmpty() && run.endpoint.model.isEmpty()) {
@@ -318,6 +391,17 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         return std::nullopt;
     }
     run.summaryPath = parser.value(u"summary"_s);
+    run.timeSeriesPath = parser.value(u"timeseries"_s);
+    if (parser.isSet(u"metrics-port"_s)) {
+        qint64 port = 0;
+        if (!readInt(parser, u"metrics-port"_s, 0, &port, error))
+            return std::nullopt;
+        if (port > 65535) {
+            *error = u"--metrics-port is at most 65535"_s;
+            return std::nullopt;
+        }
+        run.metricsPort = int(port);
+    }
     run.json = parser.isSet(u"json"_s);
     run.quiet = parser.isSet(u"quiet"_s);
     return run;

@@ -33,6 +33,8 @@ struct RunInvocation {
     QString outPath;
     bool resume = false;
     QString summaryPath;
+    QString timeSeriesPath;
+    int metricsPort = -1; // -1: off; 0: a free port
     bool json = false;
     bool quiet = false;
 };

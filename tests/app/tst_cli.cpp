@@ -4,8 +4,13 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -171,6 +176,135 @@ private slots:
             ++lines;
         }
         QCOMPARE(lines, requests);
+    }
+
+    void timeSeriesHasOneRowPerSecond() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(u"series.csv"_s);
+        const Result r =
+            runPoolscope({u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"60"_s, u"--rate"_s,
+                          u"25"_s, u"--timeseries"_s, csv, u"--quiet"_s, u"--seed"_s, u"3"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QVERIFY(lines.first().startsWith("second,wall_clock_ms,completed"));
+        QVERIFY2(lines.size() >= 3 && lines.size() <= 6, qPrintable(QString::number(lines.size())));
+        int completed = 0;
+        for (const QByteArray& line : lines.mid(1))
+            completed += line.split(',').at(2).toInt();
+        QCOMPARE(completed, 60); // every request lands in exactly one second
+    }
+
+    void resumeAfterKillNineLosesAndRepeatsNothing() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(u"records.jsonl"_s);
+        const QStringList common{u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s,
+                                 u"80"_s,  u"--out"_s,    out,     u"--quiet"_s};
+        QProcess first;
+        first.start(kBinary, common + QStringList{u"--concurrency"_s, u"2"_s, u"--sim-scenario"_s,
+                                                  u"typical-cloud"_s});
+        QVERIFY(first.waitForStarted());
+        auto recordsInFile = [&out] {
+            QFile file(out);
+            if (!file.open(QIODevice::ReadOnly))
+                return 0;
+            return int(file.readAll().count('\n'));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(recordsInFile() >= 6, 30000);
+        first.kill(); // SIGKILL: no chance to clean up
+        QVERIFY(first.waitForFinished());
+        const int before = recordsInFile();
+        QVERIFY2(before < 80, qPrintable(QString::number(before)));
+
+        const Result resumed =
+            runPoolscope(common + QStringList{u"--resume"_s, u"--concurrency"_s, u"16"_s});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QVERIFY(resumed.err.contains("already in"));
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QMap<QString, int> seen;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine();
+            QVERIFY2(line.endsWith('\n'), line.constData());
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            QVERIFY2(!record.isEmpty(), line.constData());
+            ++seen[record.value(u"index"_s).toString()];
+        }
+        QCOMPARE(seen.size(), 80);
+        for (auto it = seen.begin(); it != seen.end(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(it.key()));
+    }
+
+    void interruptStopsCleanlyWithASummary() {
+        QProcess process;
+        process.start(kBinary, {u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"500"_s,
+                                u"--concurrency"_s, u"2"_s, u"--sim-scenario"_s, u"typical-cloud"_s,
+                                u"--json"_s});
+        QVERIFY(process.waitForStarted());
+        QTest::qWait(1500);
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 3);
+        const QJsonObject summary =
+            QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QCOMPARE(summary.value(u"stopped"_s).toString(), u"stopped"_s);
+        QVERIFY(summary.value(u"requests"_s).toInt() < 500);
+    }
+
+    void prometheusScrapesTheMetricsPort() {
+        const QString prometheus = QStandardPaths::findExecutable(u"prometheus"_s, {u"/usr/bin"_s});
+        QVERIFY2(!prometheus.isEmpty(),
+                 "prometheus is not installed (scripts/test.sh installs it)");
+        QTemporaryDir dir;
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 metricsPort = probe.serverPort();
+        probe.close();
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 prometheusPort = probe.serverPort();
+        probe.close();
+
+        QProcess run;
+        run.start(kBinary,
+                  {u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"2000"_s, u"--rate"_s,
+                   u"50"_s, u"--metrics-port"_s, QString::number(metricsPort), u"--quiet"_s});
+        QVERIFY(run.waitForStarted());
+        QFile config(dir.filePath(u"prometheus.yml"_s));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: poolscope\n"
+                     "    static_configs:\n      - targets: ['127.0.0.1:" +
+                     QByteArray::number(metricsPort) + "']\n");
+        config.close();
+        QProcess server;
+        server.start(prometheus,
+                     {u"--config.file="_s + config.fileName(),
+                      u"--storage.tsdb.path="_s + dir.filePath(u"data"_s),
+                      u"--web.listen-address=127.0.0.1:"_s + QString::number(prometheusPort)});
+        QVERIFY(server.waitForStarted());
+        const QUrl query(u"http://127.0.0.1:"_s + QString::number(prometheusPort) +
+                         u"/api/v1/query?query=poolscope_pool_max_connections"_s);
+        QByteArray answer;
+        for (int i = 0; i < 60 && !answer.contains("\"10\"]"); ++i) {
+            QTest::qWait(500);
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, prometheusPort);
+            if (!socket.waitForConnected(500))
+                continue;
+            socket.write("GET " + query.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority) +
+                         " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            answer.clear();
+            while (socket.waitForReadyRead(1000))
+                answer += socket.readAll();
+        }
+        server.terminate();
+        server.waitForFinished(5000);
+        run.kill();
+        run.waitForFinished();
+        // {"status":"success","data":{"resultType":"vector","result":[{"metric":{...},"value":[t,"10"]}]}}
+        QVERIFY2(answer.contains("\"10\"]"), answer.constData());
+        QVERIFY(answer.contains("poolscope"));
     }
 };
 
