@@ -574,6 +574,9 @@ void ConnectionPool::onReplyFinished(quint64 jobId) {
         cls = errorClassForNetworkError(netError);
         if (cls == ErrorClass::Reset && j->contentDelivered)
             error = u"connection reset mid-stream: "_s + reply->errorString();
+        else if (cls == ErrorClass::Reset && status == 0)
+            error = u"the server closed the connection without a valid HTTP response ("_s +
+                    reply->errorString() + u')';
         else if (cls == ErrorClass::Tls && !j->abortMessage.isEmpty())
             error = j->abortMessage;
         else
