@@ -31,6 +31,8 @@ void BatchRunner::start() {
         return;
     m_running = true;
     m_startedAtUs = monotonicNowUs();
+    m_pool->resetHighWaterMarks();
+    m_poolAtStart = m_pool->snapshot();
     m_progressTimer.start(250, this);
     m_secondTimer.start(1000, Qt::PreciseTimer, this);
     if (m_options.ratePerSecond > 0) {
@@ -232,7 +234,13 @@ QJsonObject BatchRunner::summary() const {
     if (!m_summary.isEmpty())
         return m_summary;
     const qint64 end = m_endedAtUs ? m_endedAtUs : monotonicNowUs();
-    QJsonObject json = m_stats.toJson(double(end - m_startedAtUs) / 1e6, m_pool->snapshot());
+    PoolSnapshot pool = m_pool->snapshot();
+    pool.connectionsOpened -= m_poolAtStart.connectionsOpened;
+    pool.connectionsClosed -= m_poolAtStart.connectionsClosed;
+    pool.requestsOnReusedConnections -= m_poolAtStart.requestsOnReusedConnections;
+    pool.acquireTimeouts -= m_poolAtStart.acquireTimeouts;
+    pool.leaks -= m_poolAtStart.leaks;
+    QJsonObject json = m_stats.toJson(double(end - m_startedAtUs) / 1e6, pool);
     json.insert(u"stopped"_s, m_end == RunEnd::Completed       ? QJsonValue()
                               : m_end == RunEnd::BudgetReached ? QJsonValue(u"budget"_s)
                                                                : QJsonValue(u"stopped"_s));

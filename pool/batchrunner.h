@@ -100,6 +100,7 @@ private:
     bool m_finished = false;
     RunEnd m_end = RunEnd::Completed;
     QJsonObject m_summary;
+    PoolSnapshot m_poolAtStart; // the run reports the pool's counters since it started
 };
 
 } // namespace poolscope

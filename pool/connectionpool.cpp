@@ -1059,6 +1059,12 @@ PoolSnapshot ConnectionPool::snapshot() const {
     return s;
 }
 
+void ConnectionPool::resetHighWaterMarks() {
+    const PoolSnapshot now = snapshot();
+    m_counters.maxActive = now.active;
+    m_counters.maxPending = now.pending;
+}
+
 void ConnectionPool::emitSnapshot() {
     emit snapshotReady(snapshot());
 }

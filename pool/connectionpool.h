@@ -55,6 +55,8 @@ public:
     Endpoint endpoint() const { return m_endpoint; }
 
     PoolSnapshot snapshot() const;
+    // Starts max active / max pending afresh (a new run measures its own high-water marks).
+    void resetHighWaterMarks();
     void setSnapshotInterval(int ms); // 0 stops the periodic snapshotReady
 
 signals:
