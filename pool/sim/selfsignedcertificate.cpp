@@ -136,10 +136,15 @@ std::optional<std::pair<QByteArray, QByteArray>> SelfSignedCertificate::generate
 std::optional<SelfSignedCertificate> SelfSignedCertificate::loadOrCreate(const QString& directory,
                                                                          QString* error) {
     QDir dir(directory);
-    if (!dir.exists() && !QDir().mkpath(directory)) {
-        if (error)
-            *error = u"cannot create %1"_s.arg(directory);
-        return std::nullopt;
+    if (!dir.exists()) {
+        if (!QDir().mkpath(directory)) {
+            if (error)
+                *error = u"cannot create %1"_s.arg(directory);
+            return std::nullopt;
+        }
+        // Ours: only its user may look inside (the key file is 0600 in any case).
+        QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                             QFileDevice::ExeOwner);
     }
     const QString certificatePath = dir.filePath(u"poolscope-sim-cert.pem"_s);
     const QString keyPath = dir.filePath(u"poolscope-sim-key.pem"_s);

@@ -94,7 +94,12 @@ bool setField(SimConfig& config, const Field& field, const QJsonValue& value, QS
 } // namespace
 
 std::optional<SimConfig> SimConfig::fromJson(const QJsonObject& json, QString* error) {
-    SimConfig config;
+    return fromJson(json, error, SimConfig());
+}
+
+std::optional<SimConfig> SimConfig::fromJson(const QJsonObject& json, QString* error,
+                                             const SimConfig& base) {
+    SimConfig config = base;
     for (auto it = json.begin(); it != json.end(); ++it) {
         const Field* found = nullptr;
         for (const Field& field : kFields) {

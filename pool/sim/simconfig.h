@@ -34,8 +34,11 @@ struct SimConfig {
     quint64 seed = 0;         // the same seed and request order give the same answers
     int workerThreads = 1;    // threads serving connections; read by start() only
 
-    // Keys are the member names above. Unknown keys and out-of-range values are errors.
+    // Keys are the member names above ("ttftMs", "tokensPerSecond", ...); keys not given keep
+    // their value in `base` (e.g. a scenario). Unknown keys and out-of-range values are errors.
     static std::optional<SimConfig> fromJson(const QJsonObject& json, QString* error);
+    static std::optional<SimConfig> fromJson(const QJsonObject& json, QString* error,
+                                             const SimConfig& base);
     QJsonObject toJson() const;
 
     static QStringList scenarioNames(); // "fast-local", "typical-cloud", "rate-limited", ...

@@ -84,6 +84,7 @@ private:
     void proceed();
     void startResponse();
     void step();
+    void scheduleStep(qint64 dueUs);
     void stepStream(qint64 nowUs);
     void stepComplete(qint64 nowUs);
     void beginStall(qint64 nowUs);
@@ -94,7 +95,7 @@ private:
     void respondError(int status, QByteArrayView message, const QByteArray& extraHeaders = {});
     void respondProtocolError(int status, const QByteArray& message);
     QByteArray head(int status, QByteArrayView contentType, qint64 contentLength,
-                    const QByteArray& extraHeaders) const;
+                    const QByteArray& extraHeaders, qsizetype room = 0) const;
     bool send(const QByteArray& data); // false when the connection is gone afterwards
     bool sendChunk(const QByteArray& payload);
 
@@ -113,6 +114,7 @@ private:
     SimWorker& m_worker;
     QTcpSocket* m_socket;
     const quint64 m_id;
+    const bool m_directWrites; // plain TCP: writes may bypass QTcpSocket's buffer
     Phase m_phase = Phase::Idle;
     bool m_closed = false;
     bool m_pumping = false;

@@ -1,5 +1,6 @@
 #include "simserver.h"
 
+#include "epolleventdispatcher.h"
 #include "selfsignedcertificate.h"
 #include "simlistener.h"
 #include "simstate.h"
@@ -88,6 +89,8 @@ bool SimServer::start(const QHostAddress& address, quint16 port, QString* error)
         for (int i = 0; i < threads; ++i) {
             auto* thread = new QThread;
             thread->setObjectName(u"sim-worker-%1"_s.arg(i));
+            if (auto* dispatcher = EpollEventDispatcher::create())
+                thread->setEventDispatcher(dispatcher);
             auto* worker = new SimWorker(*m_state, this);
             if (m_tls)
                 worker->setTls(*m_tls);

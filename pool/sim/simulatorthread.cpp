@@ -1,5 +1,6 @@
 #include "simulatorthread.h"
 
+#include "epolleventdispatcher.h"
 #include "simserver.h"
 
 #include <QThread>
@@ -48,6 +49,9 @@ bool SimulatorThread::start(const SimConfig& config, quint16 port, QString* erro
     m_started = true;
     m_server->setConfig(config);
     m_server->moveToThread(m_thread);
+    // Set here, not in the constructor: a thread never started would leak it.
+    if (auto* dispatcher = EpollEventDispatcher::create())
+        m_thread->setEventDispatcher(dispatcher); // scales to thousands of sockets
     m_thread->start();
     bool ok = false;
     QString message;

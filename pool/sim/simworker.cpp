@@ -12,7 +12,11 @@
 #include <algorithm>
 #include <functional>
 
+#ifdef Q_OS_WIN
+#include <winsock2.h>
+#else
 #include <unistd.h>
+#endif
 
 namespace poolscope::sim {
 
@@ -42,13 +46,12 @@ const SimWireFormat& SimWorker::format(SimApi api) const {
 
 void SimWorker::addConnection(qintptr descriptor) {
     QTcpSocket* socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
-    // Plain sockets unbuffered: a response goes straight to the kernel in write(), without
-    // a copy into Qt's buffer and a write notifier switched on and off per response.
-    // (QSslSocket keeps its own buffering.)
-    const QIODevice::OpenMode mode =
-        m_tls ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Unbuffered;
-    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
+    if (!socket->setSocketDescriptor(descriptor)) {
+#ifdef Q_OS_WIN
+        ::closesocket(SOCKET(descriptor));
+#else
         ::close(static_cast<int>(descriptor));
+#endif
         delete socket;
         return;
     }

@@ -1,5 +1,6 @@
 // poolscope_simserve: a test-only stand-alone simulator for benchmarks (tests/bench/sim_wrk.sh)
 // until `poolscope serve-sim` exists. Prints the base URL as its first line.
+#include "epolleventdispatcher.h"
 #include "simserver.h"
 
 #include <QCommandLineParser>
@@ -10,7 +11,9 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_UNIX
 #include <sys/resource.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using poolscope::sim::SimConfig;
@@ -20,16 +23,21 @@ namespace {
 
 // Thousands of connections need thousands of descriptors; the soft limit is often 1024.
 void raiseDescriptorLimit() {
+#ifdef Q_OS_UNIX
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+#endif
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+    // Before the application object: the main thread serves the connections.
+    if (auto* dispatcher = poolscope::sim::EpollEventDispatcher::create())
+        QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
     raiseDescriptorLimit();
 

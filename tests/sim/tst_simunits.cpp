@@ -310,6 +310,12 @@ void TestSimUnits::configJsonRoundTrip() {
     QVERIFY2(back, qPrintable(error));
     QCOMPARE(*back, config);
     QCOMPARE(*SimConfig::fromJson({}, &error), SimConfig());
+    // Keys not given keep the base's values.
+    const auto overlay =
+        SimConfig::fromJson(QJsonObject{{u"rpm"_s, 5}}, &error, *SimConfig::scenario(u"flaky"_s));
+    QVERIFY(overlay);
+    QCOMPARE(overlay->rpm, 5);
+    QCOMPARE(overlay->errorRate, SimConfig::scenario(u"flaky"_s)->errorRate);
 }
 
 void TestSimUnits::configRejects_data() {
