@@ -3,15 +3,19 @@
 #include "exitcodes.h"
 #include "interruptwatcher.h"
 #include "simconfig.h"
-#include "simserver.h"
+#include "simulatorthread.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <cmath>
+
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -50,6 +54,10 @@ int serveSimCommand(const QStringList& arguments) {
         {u"error-rate"_s, u"Fraction of requests answered 500."_s, u"F"_s},
         {u"seed"_s, u"Seed for every random choice."_s, u"N"_s},
         {u"log"_s, u"Write the server's truth log (JSONL), one line per request."_s, u"FILE"_s},
+        {u"tls"_s, u"Serve HTTPS with a certificate generated on first use (kept in the app's "
+                   u"data folder; no private key is ever shipped)."_s},
+        {u"cert-out"_s, u"With --tls: write the certificate clients should trust (PEM)."_s,
+         u"FILE"_s},
     });
     QStringList argv = arguments;
     argv.prepend(u"poolscope serve-sim"_s);
@@ -117,20 +125,41 @@ int serveSimCommand(const QStringList& arguments) {
     config.errorRate = errorRate;
     config.seed = quint64(seed);
 
-    sim::SimServer server;
-    server.setConfig(config);
+    // Thousands of concurrent streams need as many descriptors.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    // On its own thread with an epoll dispatcher (Linux): the main thread only waits for Ctrl+C.
+    sim::SimulatorThread server;
     QString error;
+    if (parser.isSet(u"cert-out"_s) && !parser.isSet(u"tls"_s))
+        return fail(u"--cert-out goes with --tls"_s);
+    if (parser.isSet(u"tls"_s)) {
+        const QString dir =
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/simulator-tls"_s;
+        if (!server.enableTls(dir, &error))
+            return fail(u"cannot set up TLS: "_s + error);
+    }
     if (parser.isSet(u"log"_s) && !server.setLogFile(parser.value(u"log"_s), &error))
         return fail(error);
-    if (!server.start(QHostAddress::LocalHost, quint16(port), &error))
+    if (!server.start(config, quint16(port), &error))
         return fail(u"cannot listen: "_s + error);
+    if (parser.isSet(u"cert-out"_s)) {
+        QSaveFile pem(parser.value(u"cert-out"_s));
+        if (!pem.open(QIODevice::WriteOnly) || pem.write(server.certificatePem()) < 0 ||
+            !pem.commit())
+            return fail(u"cannot write "_s + parser.value(u"cert-out"_s) + u": "_s +
+                        pem.errorString());
+    }
     QTextStream(stdout) << server.baseUrl().toString() << Qt::endl;
     QTextStream(stderr) << "simulator listening; OpenAI: " << server.baseUrl().toString()
                         << "/chat/completions, Anthropic: " << server.baseUrl().toString()
                         << "/messages. Ctrl+C stops." << Qt::endl;
 
     InterruptWatcher interrupts;
-    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &server,
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &interrupts,
                      [] { QCoreApplication::quit(); });
     QCoreApplication::exec();
     const sim::SimStats stats = server.stats();
