@@ -7,6 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 poolscope_install "${poolscope_packages[@]}" "${poolscope_test_packages[@]}" || exit 2
+# The SDK compatibility test runs the official OpenAI / Anthropic clients from npm.
+command -v npm >/dev/null || poolscope_install nodejs npm || exit 2
 
 jobs=$(nproc)
 passed=0 failed=0
