@@ -1,5 +1,7 @@
 #include "runoptionsparser.h"
 
+#include "appdefaults.h"
+
 #include "../keychainsecretstore.h"
 #include "keyscommand.h"
 #include "profilestore.h"
@@ -159,14 +161,6 @@ bool applyProfile(const QCommandLineParser& parser, RunInvocation* run, QString*
 
 } // namespace
 
-PriceTable defaultPriceTable() {
-    QFile file(u":/poolscope/prices.json"_s);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QString error;
-    return PriceTable::fromJson(file.readAll(), &error).value_or(PriceTable{});
-}
-
 std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QString* error) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -236,7 +230,7 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
     }
 
     RunInvocation run;
-    run.prices = defaultPriceTable();
+    run.prices = app::loadPrices();
     if (parser.isSet(u"api"_s)) {
         const auto api = apiStyleFromName(parser.value(u"api"_s));
         if (!api) {

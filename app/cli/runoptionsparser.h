@@ -43,7 +43,4 @@ struct RunInvocation {
 // with an empty *error when --help was printed.
 std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QString* error);
 
-// The price table shipped in resources (dated), merged with the user's overrides if any.
-PriceTable defaultPriceTable();
-
 } // namespace poolscope::cli
