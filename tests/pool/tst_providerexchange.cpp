@@ -4,9 +4,12 @@
 #include "connectionpool.h"
 #include "fixtureserver.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
+#include <QNetworkProxy>
 #include <QTest>
 
 using namespace poolscope;
@@ -25,12 +28,18 @@ struct Exchange {
 };
 
 Exchange exchange(ApiStyle api, bool stream, const FixtureServer::Response& response,
-                  PoolConfig config = {}) {
+                  PoolConfig config = {}, bool viaProxy = false, int* requestsSeen = nullptr) {
     FixtureServer server;
     server.start();
     server.setResponse(response);
     Endpoint endpoint;
     endpoint.baseUrl = server.baseUrl();
+    if (viaProxy) {
+        // The fixture plays the proxy: requests for a host that does not exist reach it.
+        endpoint.baseUrl = QUrl(u"http://api.example.invalid/v1"_s);
+        endpoint.proxy = QNetworkProxy(QNetworkProxy::HttpProxy, u"127.0.0.1"_s,
+                                       quint16(server.baseUrl().port()));
+    }
     endpoint.api = api;
     endpoint.model = u"test-model"_s;
     endpoint.apiKey = "sk-test-secret";
@@ -51,6 +60,8 @@ Exchange exchange(ApiStyle api, bool stream, const FixtureServer::Response& resp
     QTest::qWaitFor([&done] { return done; }, 15000);
     if (!server.received().isEmpty())
         result.request = server.received().first();
+    if (requestsSeen)
+        *requestsSeen = int(server.received().size());
     return result;
 }
 
@@ -227,6 +238,77 @@ private slots:
         if (kind == 4)
             QVERIFY2(x.record.error.contains(u"without a valid HTTP response"_s),
                      qPrintable(x.record.error));
+    }
+
+    void xShouldRetryIsObeyed_data() {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("shouldRetry");
+        QTest::addColumn<int>("attempts");
+        QTest::addRow("500, server says no") << 500 << QByteArray("false") << 1;
+        QTest::addRow("500, server silent") << 500 << QByteArray() << 3;
+        QTest::addRow("400, server says yes") << 400 << QByteArray("true") << 3;
+        QTest::addRow("400, server silent") << 400 << QByteArray() << 1;
+    }
+    void xShouldRetryIsObeyed() {
+        QFETCH(int, status);
+        QFETCH(QByteArray, shouldRetry);
+        QFETCH(int, attempts);
+        FixtureServer::Response response =
+            FixtureServer::json(fixture(u"openai_error.json"_s), status);
+        if (!shouldRetry.isEmpty())
+            response.headers.append({"x-should-retry", shouldRetry});
+        PoolConfig config;
+        config.retryBaseDelayMs = 10;
+        int seen = 0;
+        const Exchange x = exchange(ApiStyle::OpenAI, false, response, config, false, &seen);
+        QCOMPARE(x.record.attempts, attempts);
+        QCOMPARE(seen, attempts);
+        QCOMPARE(x.record.attemptLog.size(), attempts);
+    }
+
+    void retryAfterIsHonoured_data() {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<qint64>("minDelayMs");
+        QTest::addColumn<qint64>("maxDelayMs");
+        QTest::addRow("retry-after-ms")
+            << QByteArray("retry-after-ms") << QByteArray("150") << qint64(150) << qint64(150);
+        QTest::addRow("seconds") << QByteArray("Retry-After") << QByteArray("1") << qint64(1000)
+                                 << qint64(1000);
+        // HTTP dates have whole seconds: 3 s ahead is 2 to 3 s away when it is read. The date
+        // is made when the row runs (see below), not here, before the other rows' waits.
+        QTest::addRow("http date")
+            << QByteArray("Retry-After") << QByteArray("in 3 s") << qint64(1500) << qint64(3000);
+    }
+    void retryAfterIsHonoured() {
+        QFETCH(QByteArray, header);
+        QFETCH(QByteArray, value);
+        QFETCH(qint64, minDelayMs);
+        QFETCH(qint64, maxDelayMs);
+        if (value == "in 3 s")
+            value = QLocale::c()
+                        .toString(QDateTime::currentDateTimeUtc().addSecs(3),
+                                  u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
+                        .toLatin1();
+        FixtureServer::Response response =
+            FixtureServer::json(fixture(u"openai_error.json"_s), 429);
+        response.headers.append({header, value});
+        PoolConfig config;
+        config.retries = 1;
+        const Exchange x = exchange(ApiStyle::OpenAI, false, response, config);
+        QCOMPARE(x.record.attempts, 2);
+        const qint64 delay = x.record.attemptLog.first().retryDelayMs;
+        QVERIFY2(delay >= minDelayMs && delay <= maxDelayMs, qPrintable(QString::number(delay)));
+        QCOMPARE(x.record.errorClass, ErrorClass::RateLimited);
+    }
+
+    void requestsGoThroughAnHttpProxy() {
+        const Exchange x =
+            exchange(ApiStyle::OpenAI, false,
+                     FixtureServer::json(fixture(u"openai_response.json"_s)), PoolConfig{}, true);
+        QVERIFY2(x.record.ok, qPrintable(x.record.error));
+        // A proxy is asked for the absolute URI.
+        QCOMPARE(x.request.path, QByteArray("http://api.example.invalid/v1/chat/completions"));
     }
 };
 
