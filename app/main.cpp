@@ -1,8 +1,12 @@
 // PoolScope's composition root: builds the simulator, the pool on its own thread and the window,
 // or hands the command line to a subcommand.
+#include "appdefaults.h"
 #include "connectionpool.h"
+#include "keyscommand.h"
 #include "mainwindow.h"
+#include "poolconfigio.h"
 #include "poolhost.h"
+#include "profilecommand.h"
 #include "runcommand.h"
 #include "servesimcommand.h"
 #include "simconfig.h"
@@ -11,6 +15,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTextStream>
 
 #include <memory>
@@ -28,6 +33,11 @@ const char* const kUsage =
     "and a summary\n"
     "  poolscope serve-sim [options]  the simulator as a standalone server; prints its base URL "
     "first\n"
+    "  poolscope profile add NAME --base-url URL --api openai|anthropic|gemini [--model M]\n"
+    "  poolscope profile list | profile remove NAME | profile presets\n"
+    "  poolscope keys set NAME        reads the key from standard input into the OS keychain\n"
+    "  poolscope keys delete NAME | keys list      (list shows which profiles have a key, never "
+    "the key)\n"
     "  poolscope --help | --version\n"
     "\n"
     "Run `poolscope run --help` or `poolscope serve-sim --help` for their options.\n";
@@ -57,7 +67,9 @@ int runWindow(int argc, char** argv) {
 
     poolscope::sim::SimulatorThread simulator;
     QString error;
-    const auto scenario = poolscope::sim::SimConfig::scenario(u"typical-cloud"_s);
+    const QString scenarioName =
+        QSettings().value(u"simulator/scenario"_s, u"typical-cloud"_s).toString();
+    const auto scenario = poolscope::sim::SimConfig::scenario(scenarioName);
     if (!simulator.start(scenario.value_or(poolscope::sim::SimConfig{}), 0, &error)) {
         QMessageBox::critical(nullptr, QObject::tr("PoolScope"),
                               QObject::tr("The built-in simulator could not start: %1").arg(error));
@@ -67,9 +79,24 @@ int runWindow(int argc, char** argv) {
     endpoint.baseUrl = simulator.baseUrl();
     endpoint.api = poolscope::ApiStyle::OpenAI;
     endpoint.model = u"sim-small"_s;
-    poolscope::PoolHost host(endpoint, poolscope::PoolConfig{});
+    QSettings settings;
+    const poolscope::PoolConfig poolConfig = poolscope::loadPoolConfig(settings);
+    poolscope::PoolHost host(endpoint, poolConfig);
 
-    poolscope::MainWindow window(&host, QObject::tr("Simulator"), endpoint.model);
+    poolscope::MainWindowContext context;
+    context.host = &host;
+    context.poolConfig = poolConfig;
+    context.prices = poolscope::app::loadPrices();
+    context.priceOverridesPath = poolscope::app::priceOverridesPath();
+    context.profileName = QObject::tr("Simulator");
+    context.model = endpoint.model;
+    context.scenarios = poolscope::sim::SimConfig::scenarioNames();
+    context.scenario = scenarioName;
+    context.setScenario = [&simulator](const QString& name) {
+        if (const auto config = poolscope::sim::SimConfig::scenario(name))
+            simulator.setConfig(*config);
+    };
+    poolscope::MainWindow window(context);
     window.show();
     return app.exec();
 }
@@ -96,6 +123,10 @@ int main(int argc, char** argv) {
         return poolscope::cli::runCommand(rest);
     if (command == u"serve-sim"_s)
         return poolscope::cli::serveSimCommand(rest);
+    if (command == u"profile"_s)
+        return poolscope::cli::profileCommand(rest);
+    if (command == u"keys"_s)
+        return poolscope::cli::keysCommand(rest);
     QTextStream(stderr) << "poolscope: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
 }

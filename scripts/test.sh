@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 2: every test. Installs what is missing, builds with warnings as errors,
 # runs ctest (widget tests offscreen, the keychain test against gnome-keyring in a private D-Bus
-# session), then builds with AddressSanitizer + UndefinedBehaviorSanitizer and runs ctest again.
+# session), then builds with AddressSanitizer + UndefinedBehaviorSanitizer and runs ctest again,
+# then builds the .deb and checks it (scripts/package-check.sh).
 # The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,16 @@ if build asan; then
     run_ctest asan
 else
     echo "build (asan) failed" >&2
+    failed=$((failed + 1))
+fi
+
+echo "== package: build the .deb, check it, install it, run it, remove it"
+./scripts/package-check.sh 2>&1 | tee "$log/package.txt"
+line=$(grep -E "^package check: [0-9]+ passed, [0-9]+ failed" "$log/package.txt" | tail -1)
+if [[ -n $line ]]; then
+    passed=$((passed + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+else
     failed=$((failed + 1))
 fi
 
