@@ -1,6 +1,7 @@
 #include "batchpage.h"
 
 #include "batchsession.h"
+#include "monotonicclock.h"
 #include "poolhost.h"
 #include "providercodec.h"
 #include "requestlogmodel.h"
@@ -160,6 +161,9 @@ BatchPage::BatchPage(PoolHost* host, const PriceTable& prices,
     m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_resultsView->horizontalHeader()->setStretchLastSection(true);
     m_resultsView->verticalHeader()->hide();
+    m_resultsView->setWordWrap(false);
+    m_resultsView->verticalHeader()->setDefaultSectionSize(m_resultsView->fontMetrics().height() +
+                                                           6);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);
 
@@ -344,6 +348,7 @@ void BatchPage::launch(Phase phase) {
     if (phase == Phase::CompareNoPool || phase == Phase::ComparePool)
         m_host->setConfig(config); // queued ahead of the runner's start
     m_results->clear();
+    m_results->setTimeOrigin(monotonicNowUs()); // the log counts seconds from this run's start
     m_progress->setRange(0, int(m_dataset.items.size()));
     m_progress->setValue(0);
     m_summary->setText(phase == Phase::CompareNoPool ? tr("Running without a pool…")

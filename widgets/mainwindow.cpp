@@ -20,6 +20,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -100,8 +101,12 @@ MainWindow::MainWindow(const MainWindowContext& context, QWidget* parent)
     });
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
-        resize(1280, 860);
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray())) {
+        // First start: most of the screen, so every chart of the monitor has room.
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 860);
+        resize(std::max(1100, available.width() * 9 / 10),
+               std::max(760, available.height() * 9 / 10));
+    }
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_tabs->setCurrentIndex(settings.value(u"window/tab"_s, 0).toInt());
 }

@@ -57,7 +57,8 @@ Exchange exchange(ApiStyle api, bool stream, const FixtureServer::Response& resp
     request.stream = stream;
     request.maxTokens = 64;
     pool.submit(request);
-    QTest::qWaitFor([&done] { return done; }, 15000);
+    if (!QTest::qWaitFor([&done] { return done; }, 15000))
+        result.record.error = u"the pool reported nothing within 15 s"_s;
     if (!server.received().isEmpty())
         result.request = server.received().first();
     if (requestsSeen)
