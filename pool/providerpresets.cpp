@@ -87,4 +87,18 @@ std::optional<ProviderPreset> providerPresetForUrl(const QUrl& url) {
     return std::nullopt;
 }
 
+QString defaultKeyEnvVar(ApiStyle api, const QUrl& url) {
+    if (const auto preset = providerPresetForUrl(url); preset && !preset->keyEnvVar.isEmpty())
+        return preset->keyEnvVar;
+    switch (api) {
+    case ApiStyle::Anthropic:
+        return u"ANTHROPIC_API_KEY"_s;
+    case ApiStyle::Gemini:
+        return u"GEMINI_API_KEY"_s;
+    case ApiStyle::OpenAI:
+        break;
+    }
+    return u"OPENAI_API_KEY"_s;
+}
+
 } // namespace poolscope

@@ -34,4 +34,8 @@ std::optional<ProviderPreset> findProviderPreset(const QString& idOrName);
 // created with a bare --base-url still get the right API style and key variable.
 std::optional<ProviderPreset> providerPresetForUrl(const QUrl& url);
 
+// The environment variable a key for this server is read from by default: the matching
+// preset's, else the API style's (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY).
+QString defaultKeyEnvVar(ApiStyle api, const QUrl& url = {});
+
 } // namespace poolscope

@@ -45,18 +45,6 @@ int fail(const QString& message, int code) {
     return code;
 }
 
-QString defaultKeyVariable(ApiStyle api) {
-    switch (api) {
-    case ApiStyle::Anthropic:
-        return u"ANTHROPIC_API_KEY"_s;
-    case ApiStyle::Gemini:
-        return u"GEMINI_API_KEY"_s;
-    case ApiStyle::OpenAI:
-        break;
-    }
-    return u"OPENAI_API_KEY"_s;
-}
-
 bool isLoopback(const QUrl& url) {
     const QString host = url.host().toLower();
     return host == u"localhost"_s || host == u"::1"_s || host.startsWith(u"127."_s);
@@ -143,7 +131,7 @@ int profileAdd(const QStringList& arguments) {
     else if (known)
         profile.keyEnvVar = known->keyEnvVar;
     else if (!isLoopback(profile.baseUrl))
-        profile.keyEnvVar = defaultKeyVariable(profile.api);
+        profile.keyEnvVar = defaultKeyEnvVar(profile.api, profile.baseUrl);
     if (parser.isSet(u"ca-cert"_s)) {
         const QString path = QFileInfo(parser.value(u"ca-cert"_s)).absoluteFilePath();
         if (QSslCertificate::fromPath(path, QSsl::Pem).isEmpty())

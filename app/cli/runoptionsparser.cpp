@@ -1,6 +1,7 @@
 #include "runoptionsparser.h"
 
 #include "appdefaults.h"
+#include "providerpresets.h"
 
 #include "../keychainsecretstore.h"
 #include "keyscommand.h"
@@ -73,31 +74,6 @@ bool readDouble(const QCommandLineParser& parser, const QString& name, double* o
     }
     *out = value;
     return true;
-}
-
-QString defaultKeyVariable(ApiStyle api, const QUrl& baseUrl) {
-    const QString host = baseUrl.host();
-    if (host.contains(u"deepseek"_s))
-        return u"DEEPSEEK_API_KEY"_s;
-    if (host.contains(u"holysheep"_s))
-        return u"HOLYSHEEP_API_KEY"_s;
-    if (host.contains(u"openrouter"_s))
-        return u"OPENROUTER_API_KEY"_s;
-    if (host.contains(u"groq"_s))
-        return u"GROQ_API_KEY"_s;
-    if (host.contains(u"mistral"_s))
-        return u"MISTRAL_API_KEY"_s;
-    if (host.contains(u"together"_s))
-        return u"TOGETHER_API_KEY"_s;
-    switch (api) {
-    case ApiStyle::Anthropic:
-        return u"ANTHROPIC_API_KEY"_s;
-    case ApiStyle::Gemini:
-        return u"GEMINI_API_KEY"_s;
-    case ApiStyle::OpenAI:
-        break;
-    }
-    return u"OPENAI_API_KEY"_s;
 }
 
 // --- run --profile NAME ---------------------------------------------------------------------
@@ -248,7 +224,7 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         run.endpoint.baseUrl = url;
         const QString variable = parser.isSet(u"api-key-env"_s)
                                      ? parser.value(u"api-key-env"_s)
-                                     : defaultKeyVariable(run.endpoint.api, url);
+                                     : defaultKeyEnvVar(run.endpoint.api, url);
         run.endpoint.apiKey = qgetenv(variable.toLocal8Bit().constData());
         if (run.endpoint.apiKey.isEmpty() && parser.isSet(u"api-key-env"_s)) {
             *error = u"the environment variable "_s + variable + u" is empty"_s;

@@ -88,4 +88,17 @@ ErrorClass classForStatusCode(const QJsonValue& code) {
     return errorClassForHttpStatus(int(status));
 }
 
+QStringList dataIds(QByteArrayView body) {
+    QStringList ids;
+    const auto object = parseObject(body, nullptr);
+    if (!object)
+        return ids;
+    for (const QJsonValue& entry : object->value("data"_L1).toArray()) {
+        const QString id = entry.toObject().value("id"_L1).toString();
+        if (!id.isEmpty())
+            ids.append(id);
+    }
+    return ids;
+}
+
 } // namespace poolscope::codecjson

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <optional>
@@ -40,5 +41,8 @@ ErrorClass classForStatusCode(const QJsonValue& code);
 
 // Quote at most a few dozen bytes of server output in a message.
 QString excerpt(QByteArrayView bytes);
+
+// The "id" of every entry of a list response's "data" array (OpenAI and Anthropic /models).
+QStringList dataIds(QByteArrayView body);
 
 } // namespace poolscope::codecjson

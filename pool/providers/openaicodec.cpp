@@ -204,17 +204,7 @@ HttpRequestSpec OpenAiCodec::buildModelsRequest(const QUrl& baseUrl,
 }
 
 QStringList OpenAiCodec::parseModels(QByteArrayView body) const {
-    QStringList models;
-    const auto object = codecjson::parseObject(body, nullptr);
-    if (!object)
-        return models;
-    const QJsonArray data = object->value("data"_L1).toArray();
-    for (const QJsonValue& entry : data) {
-        const QString id = entry.toObject().value("id"_L1).toString();
-        if (!id.isEmpty())
-            models.append(id);
-    }
-    return models;
+    return codecjson::dataIds(body);
 }
 
 } // namespace poolscope
