@@ -4,6 +4,7 @@
 #include "connectionpool.h"
 #include "keyscommand.h"
 #include "mainwindow.h"
+#include "modelscommand.h"
 #include "poolconfigio.h"
 #include "poolhost.h"
 #include "profilecommand.h"
@@ -33,6 +34,7 @@ const char* const kUsage =
     "and a summary\n"
     "  poolscope serve-sim [options]  the simulator as a standalone server; prints its base URL "
     "first\n"
+    "  poolscope models [--base-url URL --api STYLE]   the models a server lists\n"
     "  poolscope profile add NAME --base-url URL --api openai|anthropic|gemini [--model M]\n"
     "  poolscope profile list | profile remove NAME | profile presets\n"
     "  poolscope keys set NAME        reads the key from standard input into the OS keychain\n"
@@ -123,6 +125,8 @@ int main(int argc, char** argv) {
         return poolscope::cli::runCommand(rest);
     if (command == u"serve-sim"_s)
         return poolscope::cli::serveSimCommand(rest);
+    if (command == u"models"_s)
+        return poolscope::cli::modelsCommand(rest);
     if (command == u"profile"_s)
         return poolscope::cli::profileCommand(rest);
     if (command == u"keys"_s)

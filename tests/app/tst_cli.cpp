@@ -96,6 +96,20 @@ private slots:
         QVERIFY2(r.err.contains(message), r.err.constData());
     }
 
+    void modelsAreListed() {
+        Result r = runPoolscope({u"models"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("sim-small"), r.out.constData());
+        ServeSim server({});
+        r = runPoolscope(
+            {u"models"_s, u"--base-url"_s, server.baseUrl, u"--api"_s, u"anthropic"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("sim-small"));
+        r = runPoolscope({u"models"_s, u"--base-url"_s, u"http://127.0.0.1:1/v1"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("refused"), r.err.constData());
+    }
+
     void twoHundredPromptsSucceed() {
         const Result r = runPoolscope(
             {u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"200"_s, u"--json"_s});
