@@ -90,13 +90,13 @@ void styleAxis(QValueAxis* axis) {
 } // namespace
 
 LiveChart::LiveChart(const QString& leftTitle, QWidget* parent)
-    : QChartView(parent)
-    , m_chart(new QChart())
+    // Given to the constructor: setChart() would release (not delete) the view's default chart.
+    : QChartView(new QChart(), parent)
+    , m_chart(chart())
     , m_timeAxis(new QValueAxis())
     , m_leftAxis(new QValueAxis())
     , m_leftFormat(defaultValueText)
     , m_rightFormat(defaultValueText) {
-    setChart(m_chart); // the view owns the chart
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::HorizontalRubberBand);
     setMinimumSize(320, 210);
