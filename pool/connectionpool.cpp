@@ -114,10 +114,14 @@ void ConnectionPool::submit(quint64 id, const ChatRequest& request, qint64 inten
     ++m_counters.requestsSubmitted;
     m_jobs.emplace(id, std::move(owned));
     m_pending.push_back(id);
-    if (m_config.acquireTimeoutMs > 0)
-        job.acquireTimerId =
-            startJobTimer(job, TimerKind::Acquire, m_config.acquireTimeoutMs, Qt::PreciseTimer);
     dispatch();
+    // Only a request that has to wait needs the acquire timer (most never wait).
+    if (job.state == PoolJob::State::Pending && m_config.acquireTimeoutMs > 0) {
+        const qint64 left =
+            m_config.acquireTimeoutMs - (monotonicNowUs() - job.pendingSinceUs) / kUsPerMs;
+        job.acquireTimerId =
+            startJobTimer(job, TimerKind::Acquire, std::max<qint64>(0, left), Qt::PreciseTimer);
+    }
     ensureMinIdle(); // busy connections no longer count as idle: top the warm ones up
     m_counters.maxPending = std::max(m_counters.maxPending, int(m_pending.size()));
 }

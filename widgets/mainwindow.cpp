@@ -56,6 +56,8 @@ MainWindow::MainWindow(const MainWindowContext& context, QWidget* parent)
     connect(m_feed, &RecordFeed::recordsReady, m_monitor, &PoolMonitorPage::addRecords);
     m_monitor->setPoolLimits(context.poolConfig.maxConnections,
                              context.poolConfig.requestsPerMinute);
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+            [this] { m_monitor->setLiveRedraw(m_tabs->currentWidget() == m_monitor); });
 
     m_settings->poolForm()->setConfig(context.poolConfig);
     m_settings->setScenario(context.scenario);
@@ -109,6 +111,7 @@ MainWindow::MainWindow(const MainWindowContext& context, QWidget* parent)
     }
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_tabs->setCurrentIndex(settings.value(u"window/tab"_s, 0).toInt());
+    m_monitor->setLiveRedraw(m_tabs->currentWidget() == m_monitor);
 }
 
 MainWindow::~MainWindow() = default;

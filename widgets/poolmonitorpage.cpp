@@ -477,15 +477,43 @@ QList<LiveChart*> PoolMonitorPage::charts() const {
 }
 
 void PoolMonitorPage::scheduleRedraw() {
+    if (!m_liveRedraw) {
+        m_dirty = true;
+        return;
+    }
     // One pending redraw at a time: arrivals in between only update the data.
     if (!m_redrawTimer.isActive())
         m_redrawTimer.start();
 }
 
+void PoolMonitorPage::setLiveRedraw(bool live) {
+    if (m_liveRedraw == live)
+        return;
+    m_liveRedraw = live;
+    if (live && std::exchange(m_dirty, false))
+        refresh();
+}
+
 void PoolMonitorPage::addSnapshot(const PoolSnapshot& snapshot) {
+    // An idle pool sends the same numbers ten times a second: then once a second is enough
+    // to scroll the time axis, and an idle window stays cheap.
+    const bool quiet = m_data->hasSnapshot() && sameActivity(m_data->lastSnapshot(), snapshot);
     m_data->addSnapshot(snapshot);
     updateBanner(); // cheap, and a warning should not wait for a frozen view
+    if (quiet && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < kIdleRedrawIntervalMs) {
+        if (m_liveRedraw && !m_redrawTimer.isActive())
+            m_redrawTimer.start(int(kIdleRedrawIntervalMs - m_sinceRefresh.elapsed()));
+        else if (!m_liveRedraw)
+            m_dirty = true;
+        return;
+    }
     scheduleRedraw();
+}
+
+bool PoolMonitorPage::sameActivity(const PoolSnapshot& a, const PoolSnapshot& b) {
+    return a.active == b.active && a.idle == b.idle && a.pending == b.pending &&
+           a.total == b.total && a.max == b.max && a.requestsFinished == b.requestsFinished &&
+           a.requestsSubmitted == b.requestsSubmitted && a.waitingRetry == b.waitingRetry;
 }
 
 void PoolMonitorPage::addRecords(const QList<RequestRecord>& records) {
@@ -562,6 +590,8 @@ bool PoolMonitorPage::isUtilizationWarningShown() const {
 
 void PoolMonitorPage::refresh() {
     m_redrawTimer.stop();
+    m_redrawTimer.setInterval(kRedrawIntervalMs);
+    m_sinceRefresh.start();
     ++m_redraws;
     flushRecords();
     if (m_data->hasSnapshot())

@@ -4,6 +4,7 @@
 #include "poolsnapshot.h"
 #include "requestrecord.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QTimer>
 #include <QWidget>
@@ -37,11 +38,13 @@ public:
     ~PoolMonitorPage() override;
 
     static constexpr int kRedrawIntervalMs = 100;
+    static constexpr qint64 kIdleRedrawIntervalMs = 1000;
 
     bool exportCsv(const QString& path, QString* error) const;
     bool exportPng(const QString& path, QString* error) const;
 
     bool isPaused() const { return m_paused; }
+    bool isLiveRedraw() const { return m_liveRedraw; }
     bool isUtilizationWarningShown() const;
     MonitorData::Window latencyWindow() const { return m_window; }
     void setLatencyWindow(MonitorData::Window window);
@@ -69,6 +72,9 @@ public slots:
     void addRecord(const poolscope::RequestRecord& record);
     // For the sizing advisor: the configured maximum and client-side rate limit (0: off).
     void setPoolLimits(int maxConnections, double rateLimitRpm);
+    // Off while the page is not on screen (another tab): data keeps flowing in, nothing is
+    // drawn, so an idle window costs next to no CPU; switching it on draws at once.
+    void setLiveRedraw(bool live);
     void setPaused(bool paused);
     void clear();   // a new run
     void refresh(); // redraw now (the timer calls it)
@@ -136,6 +142,10 @@ private:
     QLineEdit* m_search = nullptr;
     QLabel* m_logCount = nullptr;
     RequestDetailView* m_detail = nullptr;
+    bool m_liveRedraw = true;
+    QElapsedTimer m_sinceRefresh;
+    static bool sameActivity(const PoolSnapshot& a, const PoolSnapshot& b);
+    bool m_dirty = false;
 };
 
 } // namespace poolscope
