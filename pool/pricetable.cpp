@@ -10,7 +10,8 @@ using namespace Qt::StringLiterals;
 namespace poolscope {
 
 qint64 PriceTable::picoFromUsdPerToken(double usdPerToken) {
-    if (!std::isfinite(usdPerToken) || usdPerToken < 0)
+    // Above $1,000 a token is not a price but a typo (and would not fit the integers).
+    if (!std::isfinite(usdPerToken) || usdPerToken < 0 || usdPerToken > 1000.0)
         return -1;
     return std::llround(usdPerToken * 1e12);
 }
@@ -116,8 +117,15 @@ std::optional<qint64> PriceTable::costPico(const QString& model, const TokenUsag
     const qint64 completion = std::max<qint64>(0, usage.completion); // reasoning included
     const qint64 cachedPrice =
         price->cachedInputPico >= 0 ? price->cachedInputPico : price->inputPico;
-    return (prompt - cached) * price->inputPico + cached * cachedPrice +
-           completion * price->outputPico;
+    // Exact integers, checked: a total that does not fit is unknown, never a wrapped number.
+    qint64 fresh = 0, cachedCost = 0, output = 0, total = 0;
+    if (__builtin_mul_overflow(prompt - cached, price->inputPico, &fresh) ||
+        __builtin_mul_overflow(cached, cachedPrice, &cachedCost) ||
+        __builtin_mul_overflow(completion, price->outputPico, &output) ||
+        __builtin_add_overflow(fresh, cachedCost, &total) ||
+        __builtin_add_overflow(total, output, &total))
+        return std::nullopt;
+    return total;
 }
 
 } // namespace poolscope

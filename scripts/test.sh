@@ -2,7 +2,8 @@
 # Quick start, command 2: every test. Installs what is missing, builds with warnings as errors,
 # runs ctest (widget tests offscreen, the keychain test against gnome-keyring in a private D-Bus
 # session), then builds with AddressSanitizer + UndefinedBehaviorSanitizer and runs ctest again,
-# then builds the .deb and checks it (scripts/package-check.sh).
+# then runs the libFuzzer targets briefly (scripts/fuzz.sh) and builds and checks the .deb
+# (scripts/package-check.sh).
 # The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,16 @@ if build asan; then
     run_ctest asan
 else
     echo "build (asan) failed" >&2
+    failed=$((failed + 1))
+fi
+
+echo "== fuzz: the parsers under libFuzzer for a short fixed time each"
+./scripts/fuzz.sh 15 2>&1 | tee "$log/fuzz.txt"
+line=$(grep -E "^fuzz: [0-9]+ passed, [0-9]+ failed" "$log/fuzz.txt" | tail -1)
+if [[ -n $line ]]; then
+    passed=$((passed + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+else
     failed=$((failed + 1))
 fi
 

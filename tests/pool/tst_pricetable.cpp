@@ -70,6 +70,23 @@ private slots:
         QCOMPARE(PriceTable::formatUsd(total), u"$0.000001"_s);
     }
 
+    void absurdPricesAndHugeTotalsAreNotNumbers() {
+        // Found by fuzz_pricetable: a price of 1e300 $/token overflowed the integer sums.
+        QString error;
+        const auto table = PriceTable::fromJson(
+            "{\"a\": {\"input_cost_per_token\": 1e300, \"output_cost_per_token\": 1e-6}, "
+            "\"b\": {\"input_cost_per_token\": 900, \"output_cost_per_token\": 900}}"_ba,
+            &error);
+        QVERIFY(table);
+        QVERIFY(!table->find(u"a"_s)); // rejected: no price rather than a wrong one
+        TokenUsage usage;
+        usage.prompt = 9000000000LL; // 9e9 tokens × 9e14 pico does not fit in 64 bits
+        usage.completion = 0;
+        QVERIFY(!table->costPico(u"b"_s, usage)); // unknown, not a wrapped number
+        usage.prompt = 1000;
+        QCOMPARE(table->costPico(u"b"_s, usage).value(), qint64(1000) * 900000000000000LL);
+    }
+
     void shippedTableIsDatedAndSourced() {
         QFile file(QStringLiteral(POOLSCOPE_SOURCE_DIR) + u"/resources/prices.json"_s);
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a fixed time on
+# seed inputs from tests/data and resources. A crash, leak or UB report fails the target; the
+# input that caused it is kept in build/fuzz/crashes/.
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]        (default 15)
+# The last line is "fuzz: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+poolscope_install "${poolscope_packages[@]}" clang libclang-rt-14-dev || exit 2
+seconds=${1:-15}
+build=build/fuzz
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPOOLSCOPE_FUZZ=ON -DPOOLSCOPE_BUILD_TESTS=OFF >/dev/null &&
+    cmake --build "$build" -j"$(nproc)" || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0
+mkdir -p "$build/crashes"
+run() { # target, seed files...
+    local target=$1; shift
+    local corpus=$build/corpus/$target
+    mkdir -p "$corpus"
+    [[ $# -gt 0 ]] && cp "$@" "$corpus/" 2>/dev/null
+    if "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
+        -artifact_prefix="$build/crashes/$target-" "$corpus" >"$build/$target.log" 2>&1; then
+        echo "ok    $target: $(grep -o 'Done [0-9]* runs' "$build/$target.log")"
+        passed=$((passed + 1))
+    else
+        echo "FAIL  $target (see $build/$target.log)"
+        grep -E "ERROR|SUMMARY" "$build/$target.log" | head -5
+        failed=$((failed + 1))
+    fi
+}
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+run fuzz_sseparser tests/data/providers/*.sse
+run fuzz_providers tests/data/providers/*
+run fuzz_dataset
+run fuzz_pricetable resources/prices.json
+echo "fuzz: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
