@@ -5,6 +5,7 @@
 #include "fixtureserver.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -239,6 +240,74 @@ private slots:
         if (kind == 4)
             QVERIFY2(x.record.error.contains(u"without a valid HTTP response"_s),
                      qPrintable(x.record.error));
+    }
+
+    // Hostile or broken servers: every request ends, in bounded time, with a class.
+    void hostileServers_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("cls");
+        QTest::addRow("HTML error page") << 0 << int(ErrorClass::Server5xx);
+        QTest::addRow("HTML where JSON belongs") << 1 << int(ErrorClass::Malformed);
+        QTest::addRow("5 MB body over a 1 MB cap") << 2 << int(ErrorClass::TooLarge);
+        QTest::addRow("redirect loop") << 3 << int(ErrorClass::Http4xx);
+        QTest::addRow("endless 429") << 4 << int(ErrorClass::RateLimited);
+        QTest::addRow("byte-a-tick drip past the total timeout")
+            << 5 << int(ErrorClass::TotalTimeout);
+        // JSON must be UTF-8 (RFC 8259): the event is refused, with the offset, as malformed.
+        QTest::addRow("invalid UTF-8 in the content") << 6 << int(ErrorClass::Malformed);
+    }
+    void hostileServers() {
+        QFETCH(int, kind);
+        QFETCH(int, cls);
+        PoolConfig config;
+        config.retries = 2;
+        config.retryBaseDelayMs = 10;
+        config.maxResponseBytes = 1024 * 1024;
+        config.totalTimeoutMs = 1500;
+        bool stream = false;
+        FixtureServer::Response response;
+        switch (kind) {
+        case 0:
+            response =
+                FixtureServer::json("<html><body><h1>502 Bad Gateway</h1></body></html>", 502);
+            response.headers = {{"Content-Type", "text/html"}};
+            break;
+        case 1:
+            response = FixtureServer::json("<!doctype html><p>Welcome to nginx!</p>");
+            response.headers = {{"Content-Type", "text/html"}};
+            break;
+        case 2:
+            response = FixtureServer::json(QByteArray(5 * 1024 * 1024, 'x'));
+            break;
+        case 3:
+            response = FixtureServer::json("", 302);
+            response.headers.append({QByteArray("Location"), QByteArray("/v1/chat/completions")});
+            break;
+        case 4:
+            response = FixtureServer::json(fixture(u"openai_error.json"_s), 429);
+            response.headers.append({QByteArray("Retry-After"), QByteArray("0")});
+            break;
+        case 5:
+            stream = true;
+            response = FixtureServer::sse(fixture(u"openai_stream.sse"_s), 1);
+            response.pieceDelayMs = 20; // 1 byte every 20 ms: about 40 s for the whole stream
+            break;
+        case 6:
+            stream = true;
+            response = FixtureServer::sse(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"ok \xff\xfe bad\"}}]}\n\n"
+                "data: [DONE]\n\n");
+            break;
+        }
+        QElapsedTimer clock;
+        clock.start();
+        const Exchange x = exchange(ApiStyle::OpenAI, stream, response, config);
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY2(int(x.record.errorClass) == cls,
+                 qPrintable(errorClassName(x.record.errorClass) + u": "_s + x.record.error));
+        QVERIFY(!x.record.error.isEmpty());
+        if (kind == 4)
+            QCOMPARE(x.record.attempts, 3); // retried, then given up: never endless
     }
 
     void xShouldRetryIsObeyed_data() {
