@@ -208,7 +208,10 @@ private slots:
         const RequestRecord& failed = done.records.first();
         QCOMPARE(failed.id, waiter);
         QCOMPARE(failed.errorClass, ErrorClass::AcquireTimeout);
-        QVERIFY2(qAbs(failed.queueMs() - 300.0) <= 50.0,
+        qInfo("acquire timeout 300 ms: the waiter failed after %.1f ms", failed.queueMs());
+        // Never early; on a quiet machine within a few ms of the timeout (README: "The pool").
+        // The upper bound is loose because a loaded CI machine can delay any timer.
+        QVERIFY2(failed.queueMs() >= 299.0 && failed.queueMs() <= 300.0 + 250.0,
                  qPrintable(QString::number(failed.queueMs())));
         QCOMPARE(int(pool.snapshot().acquireTimeouts), 1);
         QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 2, 5000);
