@@ -157,10 +157,14 @@ int runCommand(const QStringList& arguments) {
     QJsonObject summary;
     QString writeError;
     QObject context;
-    QObject::connect(runner, &BatchRunner::recordReady, &context, [&](const RequestRecord& record) {
-        if (!run.outPath.isEmpty() && writeError.isEmpty() && !results.write(record, &writeError))
-            printError(writeError);
-    });
+    if (!run.outPath.isEmpty()) { // records cross to this thread only when someone wants them
+        QObject::connect(runner, &BatchRunner::recordReady, &context,
+                         [&](const RequestRecord& record) {
+                             if (!run.outPath.isEmpty() && writeError.isEmpty() &&
+                                 !results.write(record, &writeError))
+                                 printError(writeError);
+                         });
+    }
     if (run.metricsPort >= 0) {
         QObject::connect(runner, &BatchRunner::recordReady, &metrics, &MetricsExporter::addRecord);
         QObject::connect(host.pool(), &ConnectionPool::snapshotReady, &metrics,
