@@ -17,8 +17,7 @@
 using namespace poolscope;
 using namespace Qt::StringLiterals;
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const int seconds = argc > 1 ? std::atoi(argv[1]) : 30;
     const int rate = argc > 2 ? std::atoi(argv[2]) : 1000;
