@@ -20,4 +20,4 @@ the summary. To see the window, run ./scripts/start.sh on a desktop session, or 
 machine under a virtual screen:  xvfb-run -a build/dev/app/poolscope
 MSG
 exec "$app" run --prompt "Explain connection pooling in one paragraph." --requests 300 \
-    --concurrency 16 --max-connections 16 --stream --sim-scenario typical-cloud
+    --concurrency 16 --max-connections 16 --stream --max-tokens 40 --sim-scenario typical-cloud
