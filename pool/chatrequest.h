@@ -24,6 +24,9 @@ struct ChatRequest {
     double temperature = std::numeric_limits<double>::quiet_NaN(); // NaN: not sent
     QString index;         // position in the dataset, or its custom_id
     QJsonObject bodyExtra; // fields merged into the body as given (OpenAI batch "body" lines)
+    // Emit ConnectionPool::contentReceived for this request's text as it streams. Off for
+    // batches: nobody watches their tokens, and every delta would cross to the GUI thread.
+    bool reportContent = false;
 };
 
 } // namespace poolscope

@@ -282,8 +282,7 @@ Lane* ConnectionPool::openLane(bool warm) {
     return raw;
 }
 
-QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job, const Lane& lane) const {
-    Q_UNUSED(lane);
+QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job) const {
     QNetworkRequest request(job.spec.url);
     for (const auto& [name, value] : job.spec.headers)
         request.setRawHeader(name, value);
@@ -362,7 +361,7 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
         m_recentTokenSum += job.estimatedTokens;
     }
 
-    QNetworkRequest request = buildRequest(job, lane);
+    QNetworkRequest request = buildRequest(job);
     QNetworkReply* reply =
         job.spec.method == "POST"
             ? lane.network->post(request, job.spec.body)
@@ -531,7 +530,8 @@ void ConnectionPool::onReadyRead(quint64 jobId) {
         abortAttempt(*j, ErrorClass::TooLarge, u"streamed output exceeds the size cap"_s);
         return;
     }
-    emit contentReceived(jobId, joined);
+    if (j->request.reportContent)
+        emit contentReceived(jobId, joined);
 }
 
 void ConnectionPool::onReplyFinished(quint64 jobId) {

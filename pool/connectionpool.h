@@ -61,7 +61,7 @@ public:
 
 signals:
     void requestFinished(const poolscope::RequestRecord& record);
-    void contentReceived(quint64 id, const QString& delta);
+    void contentReceived(quint64 id, const QString& delta); // ChatRequest::reportContent only
     void snapshotReady(const poolscope::PoolSnapshot& snapshot);
     void leakSuspected(quint64 id, const QString& requestId, qint64 heldMs);
 
@@ -97,7 +97,7 @@ private:
     void stopJobTimer(int& timerId);
     bool rateLimitAllows(const PoolJob& job);
     void readRateLimitHeaders(QNetworkReply* reply);
-    QNetworkRequest buildRequest(const PoolJob& job, const Lane& lane) const;
+    QNetworkRequest buildRequest(const PoolJob& job) const;
     void emitSnapshot();
     PoolJob* job(quint64 id);
 

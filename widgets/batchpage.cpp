@@ -1,6 +1,7 @@
 #include "batchpage.h"
 
 #include "batchsession.h"
+#include "durationtext.h"
 #include "monotonicclock.h"
 #include "poolhost.h"
 #include "providercodec.h"
@@ -31,21 +32,6 @@
 using namespace Qt::StringLiterals;
 
 namespace poolscope {
-
-namespace {
-
-QString formatDuration(double seconds) {
-    if (seconds < 0 || !std::isfinite(seconds))
-        return u"--"_s;
-    const qint64 s = qint64(seconds + 0.5);
-    if (s >= 3600)
-        return QString::asprintf("%lldh %02lldm", s / 3600, (s % 3600) / 60);
-    if (s >= 60)
-        return QString::asprintf("%lldm %02llds", s / 60, s % 60);
-    return QString::asprintf("%llds", s);
-}
-
-} // namespace
 
 BatchPage::BatchPage(PoolHost* host, const PriceTable& prices,
                      std::function<PoolConfig()> poolConfig, QWidget* parent)
@@ -386,7 +372,7 @@ void BatchPage::onProgress(const RunProgress& p) {
     const double rate = p.elapsedSeconds > 0 ? double(p.completed) / p.elapsedSeconds : 0.0;
     const double eta = rate > 0 ? double(p.total - p.completed) / rate : -1.0;
     m_eta->setText(tr("%1 req/s · ETA %2 · %3 failed")
-                       .arg(QString::number(rate, 'f', 1), formatDuration(eta))
+                       .arg(QString::number(rate, 'f', 1), durationText(eta))
                        .arg(p.failed));
 }
 

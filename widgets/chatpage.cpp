@@ -80,6 +80,7 @@ void ChatPage::send() {
     request.model = m_model;
     request.messages = m_history;
     request.stream = true;
+    request.reportContent = true; // the answer streams into the transcript
     m_activeId = m_host->submit(request);
     updateButtons();
 }

@@ -1,5 +1,7 @@
 #include "progressprinter.h"
 
+#include "durationtext.h"
+
 #include <QString>
 #include <QTextStream>
 
@@ -10,17 +12,6 @@ using namespace Qt::StringLiterals;
 namespace poolscope::cli {
 
 namespace {
-
-QString duration(double seconds) {
-    if (seconds < 0 || !std::isfinite(seconds))
-        return u"--"_s;
-    const qint64 s = qint64(seconds + 0.5);
-    if (s >= 3600)
-        return QString::asprintf("%lldh%02lldm", s / 3600, (s % 3600) / 60);
-    if (s >= 60)
-        return QString::asprintf("%lldm%02llds", s / 60, s % 60);
-    return QString::asprintf("%llds", s);
-}
 
 QString statLine(const QJsonObject& summary, const QString& key, const QString& label) {
     const QJsonObject stats = summary.value(key).toObject();
@@ -53,7 +44,7 @@ void ProgressPrinter::update(const RunProgress& p) {
             << QString::asprintf("%lld/%lld %3.0f%%  %.1f req/s  ok %lld  failed %lld  "
                                  "in flight %d  ETA %s   ",
                                  p.completed, p.total, fraction * 100.0, rate, p.succeeded,
-                                 p.failed, p.inFlight, qPrintable(duration(eta)));
+                                 p.failed, p.inFlight, qPrintable(durationText(eta)));
         err.flush();
         m_drawn = true;
         return;
@@ -64,8 +55,8 @@ void ProgressPrinter::update(const RunProgress& p) {
     err << QString::asprintf("progress: %lld/%lld done (%.0f%%), %.1f req/s, ok %lld, failed "
                              "%lld, in flight %d, elapsed %s, ETA %s",
                              p.completed, p.total, fraction * 100.0, rate, p.succeeded, p.failed,
-                             p.inFlight, qPrintable(duration(p.elapsedSeconds)),
-                             qPrintable(duration(eta)))
+                             p.inFlight, qPrintable(durationText(p.elapsedSeconds)),
+                             qPrintable(durationText(eta)))
         << Qt::endl;
 }
 
