@@ -2,12 +2,15 @@
 // or hands the command line to a subcommand.
 #include "appdefaults.h"
 #include "connectionpool.h"
+#include "fallbacksecretstore.h"
+#include "keychainsecretstore.h"
 #include "keyscommand.h"
 #include "mainwindow.h"
 #include "modelscommand.h"
 #include "poolconfigio.h"
 #include "poolhost.h"
 #include "profilecommand.h"
+#include "profilestore.h"
 #include "runcommand.h"
 #include "servesimcommand.h"
 #include "simconfig.h"
@@ -17,6 +20,7 @@
 #include <QCoreApplication>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <memory>
@@ -78,20 +82,35 @@ int runWindow(int argc, char** argv) {
         return 1;
     }
     poolscope::Endpoint endpoint;
+    endpoint.name = poolscope::Profile::simulatorName();
     endpoint.baseUrl = simulator.baseUrl();
     endpoint.api = poolscope::ApiStyle::OpenAI;
-    endpoint.model = u"sim-small"_s;
+    endpoint.model = poolscope::Profile::simulator().model;
     QSettings settings;
     const poolscope::PoolConfig poolConfig = poolscope::loadPoolConfig(settings);
     poolscope::PoolHost host(endpoint, poolConfig);
+    // The playground's side-by-side column gets a pool of its own: its provider is another
+    // server, and its connections must not count against the main pool's.
+    poolscope::PoolConfig compareConfig = poolConfig;
+    compareConfig.minIdle = 0;
+    poolscope::PoolHost compareHost(endpoint, compareConfig);
+
+    // Keys: the OS keychain; without one, this session only (the window says why).
+    poolscope::ProfileStore profiles(&settings);
+    poolscope::KeychainSecretStore keychain;
+    poolscope::FallbackSecretStore secrets(&keychain);
 
     poolscope::MainWindowContext context;
     context.host = &host;
+    context.compareHost = &compareHost;
     context.poolConfig = poolConfig;
     context.prices = poolscope::app::loadPrices();
     context.priceOverridesPath = poolscope::app::priceOverridesPath();
-    context.profileName = QObject::tr("Simulator");
-    context.model = endpoint.model;
+    context.profiles = &profiles;
+    context.secrets = &secrets;
+    context.simulatorEndpoint = endpoint;
+    context.historyPath =
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/chat-history.json"_s;
     context.scenarios = poolscope::sim::SimConfig::scenarioNames();
     context.scenario = scenarioName;
     context.setScenario = [&simulator](const QString& name) {

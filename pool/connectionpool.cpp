@@ -103,6 +103,7 @@ void ConnectionPool::submit(quint64 id, const ChatRequest& request, qint64 inten
                        QString::number(id);
     record.index = request.index;
     record.model = job.request.model;
+    record.profile = m_endpoint.name;
     record.streamed = job.request.stream;
     record.timeline.queuedAt = intendedStartUs > 0 ? std::min(intendedStartUs, now) : now;
     record.requestBody = job.spec.body;

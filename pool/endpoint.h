@@ -22,6 +22,7 @@ struct Endpoint {
     QByteArray apiKey;
     QList<QSslCertificate> extraCaCertificates; // trusted in addition to the system's
     std::optional<QNetworkProxy> proxy;         // none: no proxy at all
+    QString name; // the profile's name, copied into every RequestRecord (per-profile totals)
 };
 
 } // namespace poolscope

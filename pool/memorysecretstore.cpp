@@ -54,7 +54,7 @@ void MemorySecretStore::remove(const QString& profile) {
 }
 
 void MemorySecretStore::finish(SecretResult result) {
-    if (m_failure && result.ok()) {
+    if (m_failure && (result.ok() || result.error == SecretResult::Error::NotFound)) {
         result.secret.clear();
         result.error = m_failure->error;
         result.errorString = m_failure->errorString;

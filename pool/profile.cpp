@@ -89,6 +89,7 @@ std::optional<Endpoint> Profile::toEndpoint(const QByteArray& apiKey, QString* e
     if (!validate(error))
         return std::nullopt;
     Endpoint endpoint;
+    endpoint.name = name;
     endpoint.baseUrl = baseUrl;
     endpoint.api = api;
     endpoint.model = model;

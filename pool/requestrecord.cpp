@@ -108,6 +108,7 @@ QJsonObject RequestRecord::toJson() const {
         {u"attempts"_s, attempts},
         {u"attempt_log"_s, attemptArray},
         {u"model"_s, model},
+        {u"profile"_s, profile.isEmpty() ? QJsonValue() : QJsonValue(profile)},
         {u"connection_id"_s, connectionId},
         {u"reused"_s, reused},
         {u"http_version"_s, httpVersion},

@@ -52,6 +52,7 @@ struct RequestRecord {
     QString error;
     int attempts = 0;
     QString model;
+    QString profile;         // the endpoint's name when the request was submitted
     qint64 connectionId = 0; // 0: never got one
     bool reused = false;
     QString httpVersion; // "1.1", "2"

@@ -1,171 +1,266 @@
 #include "chatpage.h"
 
-#include "connectionpool.h"
-#include "poolhost.h"
+#include "chatcolumn.h"
 
 #include <QBoxLayout>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGuiApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollBar>
+#include <QSettings>
 #include <QShortcut>
-#include <QTextBrowser>
+#include <QSpinBox>
+#include <QSplitter>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
 namespace poolscope {
 
-ChatPage::ChatPage(PoolHost* host, QWidget* parent)
+namespace {
+constexpr double kDefaultTemperature = -0.1; // the spin box's "default" value
+}
+
+ChatPage::ChatPage(PoolHost* host, PoolHost* compareHost, QWidget* parent)
     : QWidget(parent)
-    , m_host(host)
-    , m_transcript(new QTextBrowser(this))
+    , m_main(new ChatColumn(host, this))
+    , m_columns(new QSplitter(Qt::Horizontal, this))
+    , m_system(new QPlainTextEdit(this))
+    , m_temperature(new QDoubleSpinBox(this))
+    , m_maxTokens(new QSpinBox(this))
+    , m_sideBySide(new QCheckBox(tr("Side &by side"), this))
     , m_input(new QPlainTextEdit(this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
+    , m_copy(new QPushButton(tr("Copy answer"), this))
+    , m_clear(new QPushButton(tr("Clear"), this))
     , m_hint(new QLabel(this)) {
-    m_transcript->setObjectName(u"transcript"_s);
+    m_main->setObjectName(u"mainColumn"_s);
+    m_system->setObjectName(u"systemPrompt"_s);
+    m_temperature->setObjectName(u"temperature"_s);
+    m_maxTokens->setObjectName(u"maxTokens"_s);
+    m_sideBySide->setObjectName(u"sideBySide"_s);
     m_input->setObjectName(u"promptInput"_s);
     m_send->setObjectName(u"sendButton"_s);
     m_stop->setObjectName(u"stopButton"_s);
-    m_transcript->setOpenExternalLinks(false);
-    m_transcript->setPlaceholderText(
-        tr("Answers stream in here. Every request goes through the connection pool."));
+    m_copy->setObjectName(u"copyButton"_s);
+    m_clear->setObjectName(u"clearButton"_s);
+
+    m_system->setPlaceholderText(tr("System prompt (optional): how the assistant should behave"));
+    m_system->setMaximumHeight(56);
+    m_system->setTabChangesFocus(true);
+    m_temperature->setRange(kDefaultTemperature, 2.0);
+    m_temperature->setSingleStep(0.1);
+    m_temperature->setDecimals(1);
+    m_temperature->setSpecialValueText(tr("default"));
+    m_temperature->setToolTip(tr("Sampling temperature; \"default\" sends none and lets the API "
+                                 "decide"));
+    m_maxTokens->setRange(0, 1000000);
+    m_maxTokens->setSingleStep(256);
+    m_maxTokens->setSpecialValueText(tr("default"));
+    m_maxTokens->setToolTip(tr("Output token limit per answer; \"default\" sends none (Anthropic "
+                               "requires one: 1024 is sent)"));
+    m_sideBySide->setToolTip(tr("Send every prompt to a second profile too and compare the "
+                                "answers and their numbers (Ctrl+Shift+B)"));
     m_input->setPlaceholderText(tr("Type a prompt and press Ctrl+Enter"));
     m_input->setMaximumHeight(120);
     m_send->setToolTip(tr("Send the prompt (Ctrl+Enter)"));
     m_stop->setToolTip(tr("Stop the answer that is streaming (Esc)"));
+    m_copy->setToolTip(tr("Copy the last answer to the clipboard (Ctrl+Shift+C)"));
+    m_clear->setToolTip(tr("Start a new conversation (Ctrl+Shift+L)"));
     m_hint->setText(tr("Ctrl+Enter sends · Esc stops"));
     m_hint->setEnabled(false);
 
+    m_columns->addWidget(m_main);
+    if (compareHost) {
+        m_compare = new ChatColumn(compareHost, this);
+        m_compare->setObjectName(u"compareColumn"_s);
+        m_columns->addWidget(m_compare);
+        m_compare->hide();
+        connect(m_compare, &ChatColumn::profileChosen, this, &ChatPage::compareProfileChosen);
+        connect(m_compare, &ChatColumn::answerFinished, this, &ChatPage::answerFinished);
+        connect(m_compare, &ChatColumn::busyChanged, this, &ChatPage::updateButtons);
+        connect(m_compare, &ChatColumn::answerFinished, this, &ChatPage::saveHistory);
+    } else {
+        m_sideBySide->setEnabled(false);
+    }
+    connect(m_main, &ChatColumn::profileChosen, this, &ChatPage::profileChosen);
+    connect(m_main, &ChatColumn::answerFinished, this, &ChatPage::answerFinished);
+    connect(m_main, &ChatColumn::busyChanged, this, &ChatPage::updateButtons);
+    connect(m_main, &ChatColumn::answerFinished, this, &ChatPage::saveHistory);
+
+    auto* parameters = new QHBoxLayout;
+    parameters->addWidget(new QLabel(tr("Temperature"), this));
+    parameters->addWidget(m_temperature);
+    parameters->addSpacing(12);
+    parameters->addWidget(new QLabel(tr("Max tokens"), this));
+    parameters->addWidget(m_maxTokens);
+    parameters->addSpacing(12);
+    parameters->addWidget(m_sideBySide);
+    parameters->addStretch();
+
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_hint, 1);
+    buttons->addWidget(m_clear);
+    buttons->addWidget(m_copy);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_send);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_transcript, 1);
+    layout->addWidget(m_system);
+    layout->addLayout(parameters);
+    layout->addWidget(m_columns, 1);
     layout->addWidget(m_input);
     layout->addLayout(buttons);
+
+    QSettings settings;
+    m_system->setPlainText(settings.value(u"playground/systemPrompt"_s).toString());
+    m_temperature->setValue(
+        settings.value(u"playground/temperature"_s, kDefaultTemperature).toDouble());
+    m_maxTokens->setValue(settings.value(u"playground/maxTokens"_s, 0).toInt());
+    connect(m_system, &QPlainTextEdit::textChanged, this, &ChatPage::saveParameters);
+    connect(m_temperature, &QDoubleSpinBox::valueChanged, this, &ChatPage::saveParameters);
+    connect(m_maxTokens, &QSpinBox::valueChanged, this, &ChatPage::saveParameters);
 
     setFocusProxy(m_input); // the prompt box has the keyboard when the page opens
     connect(m_send, &QPushButton::clicked, this, &ChatPage::send);
     connect(m_stop, &QPushButton::clicked, this, &ChatPage::stop);
-    for (const QKeySequence& keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto* shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &ChatPage::send);
-    }
-    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &ChatPage::stop);
-
-    // Queued: the pool lives on its own thread.
-    connect(m_host->pool(), &ConnectionPool::contentReceived, this, &ChatPage::onContent);
-    connect(m_host->pool(), &ConnectionPool::requestFinished, this, &ChatPage::onFinished);
+    connect(m_copy, &QPushButton::clicked, this, &ChatPage::copyLastAnswer);
+    connect(m_clear, &QPushButton::clicked, this, &ChatPage::clear);
+    connect(m_sideBySide, &QCheckBox::toggled, this, &ChatPage::setSideBySide);
+    const auto shortcut = [this](const QKeySequence& keys, auto slot) {
+        auto* action = new QShortcut(keys, this);
+        action->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QShortcut::activated, this, slot);
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), &ChatPage::send);
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), &ChatPage::send);
+    shortcut(QKeySequence(Qt::Key_Escape), &ChatPage::stop);
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), &ChatPage::copyLastAnswer);
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B),
+             [this] { m_sideBySide->setChecked(!m_sideBySide->isChecked()); });
     updateButtons();
+}
+
+void ChatPage::setModel(const QString& model) {
+    m_main->setModel(model);
+}
+
+void ChatPage::setProfiles(const QStringList& names) {
+    m_main->setProfiles(names);
+    if (m_compare)
+        m_compare->setProfiles(names);
+}
+
+void ChatPage::setPrices(const PriceTable& prices) {
+    m_main->setPrices(prices);
+    if (m_compare)
+        m_compare->setPrices(prices);
+}
+
+void ChatPage::setHistoryPath(const QString& path) {
+    m_historyPath = path;
+    const ChatHistoryLoad load = loadChatHistory(path);
+    m_historyError = load.error;
+    if (!load.history.conversations.isEmpty())
+        m_main->restore(load.history.conversations.first());
+    if (m_compare && load.history.conversations.size() > 1)
+        m_compare->restore(load.history.conversations.at(1));
+}
+
+QString ChatPage::transcriptText() const {
+    return m_main->transcriptText();
+}
+
+bool ChatPage::isBusy() const {
+    return m_main->isBusy() || (m_compare && m_compare->isBusy());
+}
+
+bool ChatPage::isSideBySide() const {
+    return m_compare && m_compare->isVisible();
+}
+
+ChatParameters ChatPage::parameters() const {
+    ChatParameters parameters;
+    parameters.systemPrompt = m_system->toPlainText();
+    if (m_temperature->value() > kDefaultTemperature / 2)
+        parameters.temperature = m_temperature->value();
+    if (m_maxTokens->value() > 0)
+        parameters.maxTokens = m_maxTokens->value();
+    return parameters;
 }
 
 void ChatPage::send() {
     const QString prompt = m_input->toPlainText().trimmed();
-    if (prompt.isEmpty() || m_activeId != 0)
+    if (prompt.isEmpty() || isBusy())
         return;
-    m_history.append({u"user"_s, prompt});
-    appendBlock(tr("You"), prompt);
-    appendBlock(tr("Assistant"), QString());
-    m_answer.clear();
+    const ChatParameters chosen = parameters();
+    m_main->send(prompt, chosen);
+    if (isSideBySide())
+        m_compare->send(prompt, chosen);
     m_input->clear();
-
-    ChatRequest request;
-    request.model = m_model;
-    request.messages = m_history;
-    request.stream = true;
-    request.reportContent = true; // the answer streams into the transcript
-    m_activeId = m_host->submit(request);
-    updateButtons();
+    saveHistory(); // the prompt is kept even if the app dies before the answer
 }
 
 void ChatPage::stop() {
-    if (m_activeId != 0)
-        m_host->cancel(m_activeId);
+    m_main->stop();
+    if (m_compare)
+        m_compare->stop();
 }
 
 void ChatPage::clear() {
-    stop();
-    m_history.clear();
-    m_transcript->clear();
+    m_main->clear();
+    if (m_compare)
+        m_compare->clear();
+    saveHistory();
 }
 
-QString ChatPage::transcriptText() const {
-    return m_transcript->toPlainText();
+void ChatPage::copyLastAnswer() {
+    QString text = m_main->lastAnswer();
+    if (isSideBySide() && !m_compare->lastAnswer().isEmpty())
+        text = m_main->profile() + u":\n"_s + text + u"\n\n"_s + m_compare->profile() + u":\n"_s +
+               m_compare->lastAnswer();
+    if (!text.isEmpty())
+        QGuiApplication::clipboard()->setText(text);
 }
 
-void ChatPage::onContent(quint64 id, const QString& delta) {
-    if (id != m_activeId)
+void ChatPage::setSideBySide(bool on) {
+    if (!m_compare)
         return;
-    m_answer += delta;
-    QTextCursor cursor = m_transcript->textCursor();
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(delta, bodyFormat()); // not the bold of the "Assistant" heading
-    m_transcript->verticalScrollBar()->setValue(m_transcript->verticalScrollBar()->maximum());
-}
-
-void ChatPage::onFinished(const RequestRecord& record) {
-    if (record.id != m_activeId)
-        return;
-    m_activeId = 0;
-    QString facts;
-    if (record.ok) {
-        m_history.append({u"assistant"_s, record.output});
-        const double ttft = record.ttftMs();
-        const double streamSeconds = (record.e2eMs() - ttft) / 1000.0;
-        const double rate = streamSeconds > 0 && record.tokens.completion > 1
-                                ? double(record.tokens.completion - 1) / streamSeconds
-                                : 0.0;
-        facts = tr("TTFT %1 ms · %2 tokens%3 · %4 tok/s · %5 connection #%6")
-                    .arg(QString::number(ttft, 'f', 0))
-                    .arg(record.tokens.completion)
-                    .arg(record.tokens.estimated ? tr(" (estimated)") : QString())
-                    .arg(QString::number(rate, 'f', 1))
-                    .arg(record.reused ? tr("reused") : tr("new"))
-                    .arg(record.connectionId);
-    } else {
-        m_history.removeLast(); // the unanswered prompt is not part of the conversation
-        facts = tr("failed (%1): %2").arg(errorClassName(record.errorClass), record.error);
-    }
-    QTextCursor cursor = m_transcript->textCursor();
-    cursor.movePosition(QTextCursor::End);
-    QTextCharFormat dim;
-    dim.setForeground(palette().color(QPalette::PlaceholderText));
-    cursor.insertBlock();
-    cursor.insertText(facts, dim);
-    updateButtons();
-    emit answerFinished(record);
-}
-
-void ChatPage::appendBlock(const QString& who, const QString& text) {
-    QTextCursor cursor = m_transcript->textCursor();
-    cursor.movePosition(QTextCursor::End);
-    if (!m_transcript->document()->isEmpty()) {
-        cursor.insertBlock();
-        if (who == tr("You"))
-            cursor.insertBlock(); // a blank line between turns
-    }
-    QTextCharFormat bold = bodyFormat();
-    bold.setFontWeight(QFont::Bold);
-    cursor.insertText(who + u'\n', bold);
-    cursor.insertText(text, bodyFormat());
-}
-
-QTextCharFormat ChatPage::bodyFormat() {
-    QTextCharFormat format;
-    format.setFontWeight(QFont::Normal);
-    return format;
+    m_compare->setVisible(on);
+    if (m_sideBySide->isChecked() != on)
+        m_sideBySide->setChecked(on);
+    emit sideBySideChanged(on);
 }
 
 void ChatPage::updateButtons() {
-    m_send->setEnabled(m_activeId == 0);
-    m_stop->setEnabled(m_activeId != 0);
+    const bool busy = isBusy();
+    m_send->setEnabled(!busy);
+    m_stop->setEnabled(busy);
+}
+
+void ChatPage::saveHistory() {
+    if (m_historyPath.isEmpty())
+        return;
+    ChatHistory history;
+    history.conversations.append(m_main->conversation());
+    if (m_compare)
+        history.conversations.append(m_compare->conversation());
+    QString error;
+    if (!saveChatHistory(m_historyPath, history, &error))
+        m_historyError = error;
+}
+
+void ChatPage::saveParameters() const {
+    QSettings settings;
+    settings.setValue(u"playground/systemPrompt"_s, m_system->toPlainText());
+    settings.setValue(u"playground/temperature"_s, m_temperature->value());
+    settings.setValue(u"playground/maxTokens"_s, m_maxTokens->value());
 }
 
 } // namespace poolscope

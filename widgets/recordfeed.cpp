@@ -9,6 +9,10 @@ namespace poolscope {
 RecordFeed::RecordFeed(ConnectionPool* pool, const PriceTable& prices, QObject* parent)
     : QObject(parent)
     , m_prices(prices) {
+    addPool(pool);
+}
+
+void RecordFeed::addPool(ConnectionPool* pool) {
     connect(pool, &ConnectionPool::requestFinished, this, [this](const RequestRecord& record) {
         RequestRecord priced = record;
         if (!priced.costPicoUsd)

@@ -18,6 +18,7 @@ class RecordFeed : public QObject {
 public:
     RecordFeed(ConnectionPool* pool, const PriceTable& prices, QObject* parent = nullptr);
     void setPrices(const PriceTable& prices) { m_prices = prices; }
+    void addPool(ConnectionPool* pool); // another pool whose requests the pages should see
 
 signals:
     void recordsReady(const QList<poolscope::RequestRecord>& records);

@@ -1,6 +1,7 @@
 #include "settingspage.h"
 
 #include "poolsettingsform.h"
+#include "profilespanel.h"
 
 #include <QBoxLayout>
 #include <QComboBox>
@@ -25,7 +26,8 @@ QString perMillion(qint64 pico) {
 }
 } // namespace
 
-SettingsPage::SettingsPage(const QStringList& scenarios, QWidget* parent)
+SettingsPage::SettingsPage(const QStringList& scenarios, ProfileStore* profiles,
+                           SecretStore* secrets, QWidget* parent)
     : QWidget(parent)
     , m_poolForm(new PoolSettingsForm(this))
     , m_scenario(new QComboBox(this))
@@ -77,12 +79,20 @@ SettingsPage::SettingsPage(const QStringList& scenarios, QWidget* parent)
     priceLayout->addLayout(priceButtons);
 
     auto* left = new QVBoxLayout;
+    if (profiles && secrets) {
+        auto* profileBox = new QGroupBox(tr("Profiles and API keys"), this);
+        auto* profileLayout = new QVBoxLayout(profileBox);
+        m_profilesPanel = new ProfilesPanel(profiles, secrets, profileBox);
+        profileLayout->addWidget(m_profilesPanel);
+        left->addWidget(profileBox, 1);
+    }
     left->addWidget(poolBox);
-    left->addWidget(simBox);
-    left->addStretch();
+    auto* right = new QVBoxLayout;
+    right->addWidget(simBox);
+    right->addWidget(priceBox, 1);
     auto* layout = new QHBoxLayout(this);
-    layout->addLayout(left, 2);
-    layout->addWidget(priceBox, 3);
+    layout->addLayout(left, 1);
+    layout->addLayout(right, 1);
 }
 
 void SettingsPage::setScenario(const QString& name) {

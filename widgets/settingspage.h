@@ -12,15 +12,21 @@ class QTableWidget;
 namespace poolscope {
 
 class PoolSettingsForm;
+class ProfileStore;
+class ProfilesPanel;
+class SecretStore;
 
-// Settings without touching a file: the pool's knobs, the simulator's scenario and the price
-// table (bundled, dated prices plus imported LiteLLM prices).
+// Settings without touching a file: profiles and their keys, the pool's knobs, the simulator's
+// scenario and the price table (bundled, dated prices plus imported LiteLLM prices).
 class SettingsPage : public QWidget {
     Q_OBJECT
 public:
-    SettingsPage(const QStringList& scenarios, QWidget* parent = nullptr);
+    // Without a profile store (tests of the other parts) there is no profiles panel.
+    SettingsPage(const QStringList& scenarios, ProfileStore* profiles = nullptr,
+                 SecretStore* secrets = nullptr, QWidget* parent = nullptr);
 
     PoolSettingsForm* poolForm() const { return m_poolForm; }
+    ProfilesPanel* profilesPanel() const { return m_profilesPanel; }
     void setScenario(const QString& name);
     void setPrices(const PriceTable& prices);
     // Reads a LiteLLM-shaped price file; on success emits pricesImported.
@@ -33,6 +39,7 @@ signals:
 
 private:
     PoolSettingsForm* m_poolForm;
+    ProfilesPanel* m_profilesPanel = nullptr;
     QComboBox* m_scenario;
     QTableWidget* m_prices;
     QLabel* m_priceNote;

@@ -1,5 +1,6 @@
 #include "runoptionsparser.h"
 
+#include "apikeychoice.h"
 #include "appdefaults.h"
 #include "providerpresets.h"
 
@@ -111,21 +112,13 @@ bool applyProfile(const QCommandLineParser& parser, RunInvocation* run, QString*
     } else {
         KeychainSecretStore keychain;
         const SecretResult stored = waitForSecret(&keychain, SecretResult::Operation::Read, name);
-        if (stored.ok())
-            key = stored.secret;
-        else if (!profile->keyEnvVar.isEmpty())
-            key = qgetenv(profile->keyEnvVar.toLocal8Bit().constData());
-        if (key.isEmpty() && !profile->keyEnvVar.isEmpty()) {
-            const QString keychainState =
-                stored.error == SecretResult::Error::NotFound
-                    ? u"the OS keychain has no key for it"_s
-                    : u"the OS keychain could not be read: "_s + stored.errorString;
-            *error = u"no API key for profile \""_s + name + u"\": "_s + keychainState +
-                     u", and the environment variable "_s + profile->keyEnvVar +
-                     u" is not set. Store one with `poolscope keys set "_s + name + u"` or set "_s +
-                     profile->keyEnvVar;
+        const auto choice = chooseApiKey(*profile, stored, keychain.isPersistent(), error);
+        if (!choice) {
+            *error += u". Store one with `poolscope keys set "_s + name + u"` or set "_s +
+                      profile->keyEnvVar;
             return false;
         }
+        key = choice->key;
     }
     std::optional<Endpoint> endpoint = profile->toEndpoint(key, error);
     if (!endpoint)

@@ -47,7 +47,7 @@ private slots:
     void closedLoopRunsEverythingAndSummarises() {
         sim::SimulatorThread simulator;
         QVERIFY(simulator.start(fastSim(5)));
-        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}};
+        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}, {}};
         ConnectionPool pool(endpoint, PoolConfig{});
         RunOptions options;
         options.concurrency = 4;
@@ -78,7 +78,7 @@ private slots:
     void unknownPricesAreCountedNotZero() {
         sim::SimulatorThread simulator;
         QVERIFY(simulator.start(fastSim(1)));
-        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"x"_s, {}, {}, {}};
+        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"x"_s, {}, {}, {}, {}};
         ConnectionPool pool(endpoint, PoolConfig{});
         BatchRunner runner(&pool, prompts(5, u"unpriced-model"_s), RunOptions{}, prices());
         QSignalSpy finished(&runner, &BatchRunner::finished);
@@ -94,7 +94,7 @@ private slots:
         // the latencies (no coordinated omission).
         sim::SimulatorThread simulator;
         QVERIFY(simulator.start(fastSim(300)));
-        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}};
+        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}, {}};
         PoolConfig config;
         config.maxConnections = 1;
         ConnectionPool pool(endpoint, config);
@@ -118,7 +118,7 @@ private slots:
     void budgetStopsNewRequests() {
         sim::SimulatorThread simulator;
         QVERIFY(simulator.start(fastSim(5)));
-        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}};
+        Endpoint endpoint{simulator.baseUrl(), ApiStyle::OpenAI, u"sim-small"_s, {}, {}, {}, {}};
         ConnectionPool pool(endpoint, PoolConfig{});
         QList<ChatRequest> work = prompts(50);
         for (ChatRequest& r : work)

@@ -1,5 +1,7 @@
 #include "memorysecretstore.h"
 
+#include "secretanswer.h"
+
 #include <QSignalSpy>
 #include <QTest>
 
@@ -9,17 +11,6 @@ using namespace Qt::StringLiterals;
 using Operation = SecretResult::Operation;
 using Error = SecretResult::Error;
 
-namespace {
-
-// Waits for the one answer an operation promises.
-SecretResult answer(QSignalSpy& spy) {
-    if (spy.isEmpty() && !spy.wait(5000))
-        return {Operation::Read, {}, {}, Error::Other, u"no answer"_s};
-    return spy.takeFirst().at(0).value<SecretResult>();
-}
-
-} // namespace
-
 class tst_MemorySecretStore : public QObject {
     Q_OBJECT
 private slots:
@@ -28,7 +19,7 @@ private slots:
         QSignalSpy spy(&store, &SecretStore::finished);
         store.write(u"openai"_s, "sk-one");
         QCOMPARE(spy.size(), 0); // never from inside the call
-        SecretResult result = answer(spy);
+        SecretResult result = secretAnswer(spy);
         QCOMPARE(result.operation, Operation::Write);
         QCOMPARE(result.profile, u"openai"_s);
         QVERIFY2(result.ok(), qPrintable(result.errorString));
@@ -36,7 +27,7 @@ private slots:
 
         store.read(u"openai"_s);
         QCOMPARE(spy.size(), 0);
-        result = answer(spy);
+        result = secretAnswer(spy);
         QCOMPARE(result.operation, Operation::Read);
         QVERIFY(result.ok());
         QCOMPARE(result.secret, QByteArray("sk-one"));
@@ -47,25 +38,25 @@ private slots:
         MemorySecretStore store;
         QSignalSpy spy(&store, &SecretStore::finished);
         store.read(u"groq"_s);
-        SecretResult result = answer(spy);
+        SecretResult result = secretAnswer(spy);
         QCOMPARE(result.error, Error::NotFound);
         QVERIFY(result.errorString.contains(u"groq"_s));
 
         store.write(u"groq"_s, "gsk-old");
-        QVERIFY(answer(spy).ok());
+        QVERIFY(secretAnswer(spy).ok());
         store.write(u"groq"_s, "gsk-new");
-        QVERIFY(answer(spy).ok());
+        QVERIFY(secretAnswer(spy).ok());
         store.read(u"groq"_s);
-        QCOMPARE(answer(spy).secret, QByteArray("gsk-new"));
+        QCOMPARE(secretAnswer(spy).secret, QByteArray("gsk-new"));
         QCOMPARE(store.profiles(), QStringList{u"groq"_s});
 
         store.remove(u"groq"_s);
-        QVERIFY(answer(spy).ok());
+        QVERIFY(secretAnswer(spy).ok());
         QVERIFY(!store.contains(u"groq"_s));
         store.read(u"groq"_s);
-        QCOMPARE(answer(spy).error, Error::NotFound);
+        QCOMPARE(secretAnswer(spy).error, Error::NotFound);
         store.remove(u"groq"_s); // removing what is not there is not an error
-        result = answer(spy);
+        result = secretAnswer(spy);
         QCOMPARE(result.operation, Operation::Remove);
         QVERIFY(result.ok());
     }
@@ -74,7 +65,7 @@ private slots:
         MemorySecretStore store;
         QSignalSpy spy(&store, &SecretStore::finished);
         store.write(u"openai"_s, QByteArray());
-        const SecretResult result = answer(spy);
+        const SecretResult result = secretAnswer(spy);
         QCOMPARE(result.error, Error::Other);
         QVERIFY(!store.contains(u"openai"_s));
     }
@@ -90,25 +81,25 @@ private slots:
         MemorySecretStore store;
         QSignalSpy spy(&store, &SecretStore::finished);
         store.write(u"a"_s, "key-a");
-        QVERIFY(answer(spy).ok());
+        QVERIFY(secretAnswer(spy).ok());
 
         store.setFailure(Error(error), u"the backend says no"_s);
         store.write(u"b"_s, "key-b");
-        SecretResult result = answer(spy);
+        SecretResult result = secretAnswer(spy);
         QCOMPARE(int(result.error), error);
         QCOMPARE(result.errorString, u"the backend says no"_s);
         QVERIFY(!store.contains(u"b"_s)); // a failed write stores nothing
         store.read(u"a"_s);
-        result = answer(spy);
+        result = secretAnswer(spy);
         QCOMPARE(int(result.error), error);
         QVERIFY(result.secret.isEmpty()); // a failed read carries no key
         store.remove(u"a"_s);
-        QCOMPARE(int(answer(spy).error), error);
+        QCOMPARE(int(secretAnswer(spy).error), error);
         QVERIFY(store.contains(u"a"_s));
 
         store.clearFailure();
         store.read(u"a"_s);
-        QCOMPARE(answer(spy).secret, QByteArray("key-a"));
+        QCOMPARE(secretAnswer(spy).secret, QByteArray("key-a"));
     }
 
     void slowBackendTimesOut() {
