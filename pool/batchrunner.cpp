@@ -2,7 +2,6 @@
 
 #include "connectionpool.h"
 #include "monotonicclock.h"
-#include "providercodec.h"
 
 #include <QDateTime>
 #include <QTimerEvent>
@@ -74,10 +73,7 @@ void BatchRunner::setPaused(bool paused) {
 
 qint64 BatchRunner::worstCasePico(const ChatRequest& request) const {
     TokenUsage worst;
-    qint64 prompt = 0;
-    for (const ChatMessage& message : request.messages)
-        prompt += estimateTokens(message.content);
-    worst.prompt = prompt + 16; // role and framing tokens
+    worst.prompt = estimatedPromptTokens(request); // as the pre-flight estimate counts it
     worst.completion = request.maxTokens >= 0 ? request.maxTokens : m_options.worstCaseOutputTokens;
     return m_prices.costPico(request.model, worst).value_or(0);
 }
@@ -157,6 +153,7 @@ void BatchRunner::onRequestFinished(const RequestRecord& finished) {
     RequestRecord record = finished;
     record.costPicoUsd = m_prices.costPico(record.model, record.tokens);
     m_stats.add(record);
+    m_ledger.add(record);
     TimeSeriesRow& row = m_second.row;
     ++row.completed;
     (record.ok ? row.succeeded : row.failed) += 1;
@@ -241,6 +238,7 @@ QJsonObject BatchRunner::summary() const {
     pool.acquireTimeouts -= m_poolAtStart.acquireTimeouts;
     pool.leaks -= m_poolAtStart.leaks;
     QJsonObject json = m_stats.toJson(double(end - m_startedAtUs) / 1e6, pool);
+    json.insert(u"cost_by_model"_s, m_ledger.toJson());
     json.insert(u"stopped"_s, m_end == RunEnd::Completed       ? QJsonValue()
                               : m_end == RunEnd::BudgetReached ? QJsonValue(u"budget"_s)
                                                                : QJsonValue(u"stopped"_s));

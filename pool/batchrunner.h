@@ -1,6 +1,8 @@
 #pragma once
 
 #include "chatrequest.h"
+#include "costestimate.h"
+#include "costledger.h"
 #include "poolsnapshot.h"
 #include "pricetable.h"
 #include "requestrecord.h"
@@ -20,11 +22,11 @@ namespace poolscope {
 class ConnectionPool;
 
 struct RunOptions {
-    int concurrency = 10;             // closed loop: requests kept in flight
-    double ratePerSecond = 0;         // > 0: open loop, Poisson arrivals at this mean rate
-    double budgetUsd = 0;             // 0: no budget
-    int worstCaseOutputTokens = 4096; // for the budget when a request sets no max_tokens
-    quint64 seed = 0;                 // arrivals; 0 picks one
+    int concurrency = 10;     // closed loop: requests kept in flight
+    double ratePerSecond = 0; // > 0: open loop, Poisson arrivals at this mean rate
+    double budgetUsd = 0;     // 0: no budget
+    int worstCaseOutputTokens = DefaultWorstCaseOutputTokens; // budget: requests without max
+    quint64 seed = 0;                                         // arrivals; 0 picks one
 };
 
 struct RunProgress {
@@ -53,7 +55,8 @@ public:
     void stop(); // no new requests; in-flight ones are cancelled
     void setPaused(bool paused);
     RunProgress progress() const;
-    QJsonObject summary() const;
+    QJsonObject summary() const; // RunStats' keys, cost_by_model (the ledger) and stopped
+    const CostLedger& ledger() const { return m_ledger; }
     RunEnd end() const { return m_end; }
 
 signals:
@@ -80,6 +83,7 @@ private:
     RunOptions m_options;
     PriceTable m_prices;
     RunStats m_stats;
+    CostLedger m_ledger; // the same records by profile and model
     std::mt19937_64 m_random;
     std::unordered_map<quint64, qint64> m_inFlightWorstCase; // id → pico
     qint64 m_inFlightWorstPico = 0;

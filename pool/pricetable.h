@@ -18,10 +18,14 @@ struct ModelPrice {
     qint64 cachedInputPico = -1; // -1: cached input costs the same as input
     QString source;              // where the number comes from
     QString date;                // when it was checked
+    // Writing to the prompt cache (Anthropic: 1.25× input for 5-minute entries); -1: the input
+    // price (OpenAI and Gemini charge nothing extra). Last, so older aggregate inits still fit.
+    qint64 cacheWriteInputPico = -1;
 };
 
 // Prices per model in LiteLLM's field names (input_cost_per_token, output_cost_per_token,
-// cache_read_input_token_cost), so its model_prices_and_context_window.json imports as is.
+// cache_read_input_token_cost, cache_creation_input_token_cost), so its
+// model_prices_and_context_window.json imports as is.
 class PriceTable {
 public:
     // Reads LiteLLM-shaped JSON; entries without token prices (images, audio) are skipped.
@@ -35,6 +39,8 @@ public:
     QStringList models() const;
 
     // Cost of one request; none when the model has no price (shown as "unknown", never $0).
+    // Fresh prompt tokens at input, cached at cache-read, cacheWrite at cache-write, and all of
+    // completion (reasoning included) at output.
     std::optional<qint64> costPico(const QString& model, const TokenUsage& usage) const;
 
     static qint64 picoFromUsdPerToken(double usdPerToken);

@@ -276,32 +276,28 @@ void BatchPage::updateEstimate() {
         m_estimate->setText(tr("open a dataset to see what it may cost"));
         return;
     }
-    // The model is the dataset's own or, when it names none, the profile's: the pool fills it
-    // in, so the estimate uses what the dataset says and reports the rest as unknown.
-    qint64 expected = 0, worst = 0;
-    int unknown = 0;
-    const int maxTokens = m_maxTokens->value() > 0 ? m_maxTokens->value() : 4096;
-    for (const DatasetItem& item : m_dataset.items) {
-        TokenUsage usage;
-        usage.prompt = 16;
-        for (const ChatMessage& message : item.request.messages)
-            usage.prompt += estimateTokens(message.content);
-        usage.completion = item.request.maxTokens >= 0 ? item.request.maxTokens : maxTokens;
-        const QString model = item.request.model.isEmpty() ? m_defaultModel : item.request.model;
-        const auto worstCost = m_prices.costPico(model, usage);
-        usage.completion = std::max<qint64>(1, usage.completion / 4);
-        const auto typicalCost = m_prices.costPico(model, usage);
-        if (!worstCost) {
-            ++unknown;
-            continue;
-        }
-        worst += *worstCost;
-        expected += typicalCost.value_or(0);
+    // The model is the dataset's own or, when it names none, the profile's (the pool fills it
+    // in); a spin box at 0 leaves max tokens to the API, and the estimate assumes what the
+    // budget assumes (pool/costestimate.h).
+    const CostEstimate estimate =
+        estimateCost(m_dataset.items, m_prices, m_defaultModel,
+                     m_maxTokens->value() > 0 ? m_maxTokens->value() : -1);
+    QString text;
+    if (estimate.pricedRequests() > 0)
+        text = tr("about %1, at most %2 if every answer uses max tokens")
+                   .arg(formatApproxUsd(estimate.expectedPico, UsdRounding::Nearest),
+                        formatApproxUsd(estimate.worstCasePico, UsdRounding::Up));
+    if (estimate.unknownPriceRequests > 0) {
+        QStringList models;
+        for (auto it = estimate.unknownPriceModels.begin(); it != estimate.unknownPriceModels.end();
+             ++it)
+            models.append(it.key().isEmpty() ? tr("(no model)") : it.key());
+        if (!text.isEmpty())
+            text += tr(" — ");
+        text += tr("%n prompt(s) for models with no price (%1): cost unknown", nullptr,
+                   int(estimate.unknownPriceRequests))
+                    .arg(models.join(u", "_s));
     }
-    QString text = tr("about %1, at most %2 if every answer uses max tokens")
-                       .arg(PriceTable::formatUsd(expected, 4), PriceTable::formatUsd(worst, 4));
-    if (unknown > 0)
-        text += tr(" — %n prompt(s) for models with no price: cost unknown", nullptr, unknown);
     m_estimate->setText(text);
 }
 

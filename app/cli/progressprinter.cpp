@@ -2,8 +2,11 @@
 
 #include "durationtext.h"
 
+#include <QJsonArray>
 #include <QString>
 #include <QTextStream>
+
+#include <cmath>
 
 #include <unistd.h>
 
@@ -66,6 +69,22 @@ void ProgressPrinter::finish() {
     m_drawn = false;
 }
 
+QString estimateLine(const CostEstimate& estimate, double budgetUsd) {
+    QString line = u"estimate: "_s + estimate.toText();
+    if (budgetUsd > 0) {
+        const qint64 budgetPico = std::llround(budgetUsd * 1e12);
+        const QString budget = formatApproxUsd(budgetPico, UsdRounding::Nearest);
+        if (estimate.pricedRequests() > 0 && estimate.worstCasePico > budgetPico)
+            line += u"; the worst case passes the --budget of "_s + budget +
+                    u": sending stops before spent plus in flight would pass it (exit 3)"_s;
+        else if (estimate.pricedRequests() > 0)
+            line += u"; within the --budget of "_s + budget;
+        if (estimate.unknownPriceRequests > 0)
+            line += u"; --budget cannot count the requests with no price"_s;
+    }
+    return line;
+}
+
 void printSummaryTable(const QJsonObject& summary, FILE* out) {
     QString text;
     const qint64 requests = summary.value(u"requests"_s).toInteger();
@@ -99,6 +118,24 @@ void printSummaryTable(const QJsonObject& summary, FILE* out) {
     if (unknown > 0)
         text += QString::asprintf(" (+ unknown: %lld requests have no price)", unknown);
     text += u'\n';
+    const QJsonArray byModel = summary.value(u"cost_by_model"_s).toArray();
+    if (byModel.size() > 1 || unknown > 0) {
+        for (const QJsonValue& value : byModel) {
+            const QJsonObject row = value.toObject();
+            const QString profile = row.value(u"profile"_s).toString();
+            const QJsonValue cost = row.value(u"cost_pico_usd"_s); // exact; null: unknown
+            const qint64 rowUnknown = row.value(u"cost_unknown_requests"_s).toInteger();
+            text += u"  "_s + (profile.isEmpty() ? QString() : profile + u" / "_s) +
+                    row.value(u"model"_s).toString() +
+                    QString::asprintf(": %lld requests, ", row.value(u"requests"_s).toInteger()) +
+                    (cost.isDouble() ? formatApproxUsd(cost.toInteger(), UsdRounding::Nearest)
+                                     : u"cost UNKNOWN"_s) +
+                    (rowUnknown > 0 && cost.isDouble()
+                         ? QString::asprintf(" (+ %lld with no price)", rowUnknown)
+                         : QString()) +
+                    u'\n';
+        }
+    }
     const QJsonObject errors = summary.value(u"errors"_s).toObject();
     if (!errors.isEmpty()) {
         text += u"errors:"_s;

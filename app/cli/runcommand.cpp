@@ -7,6 +7,7 @@
 #include "interruptwatcher.h"
 #include "metricsexporter.h"
 #include "poolhost.h"
+#include "profile.h"
 #include "progressprinter.h"
 #include "resultfile.h"
 #include "runoptionsparser.h"
@@ -113,6 +114,14 @@ int runCommand(const QStringList& arguments) {
         }
     }
 
+    // What the work may cost, before any of it is sent. Loud news (no price, over budget) is
+    // printed even with --quiet.
+    const CostEstimate estimate = estimateCost(work, run.prices, run.endpoint.model, run.maxTokens);
+    const bool overBudget = run.runOptions.budgetUsd > 0 && estimate.pricedRequests() > 0 &&
+                            estimate.worstCasePico > std::llround(run.runOptions.budgetUsd * 1e12);
+    if (!run.quiet || estimate.unknownPriceRequests > 0 || overBudget)
+        QTextStream(stderr) << estimateLine(estimate, run.runOptions.budgetUsd) << Qt::endl;
+
     // With no server named, the built-in simulator answers on loopback.
     std::unique_ptr<sim::SimulatorThread> simulator;
     if (run.useSimulator) {
@@ -122,6 +131,7 @@ int runCommand(const QStringList& arguments) {
             return ExitUsage;
         }
         run.endpoint.baseUrl = simulator->baseUrl();
+        run.endpoint.name = Profile::simulatorName(); // per-profile totals name it
         if (!run.quiet)
             QTextStream(stderr) << "using the built-in simulator at "
                                 << simulator->baseUrl().toString() << " (scenario "

@@ -49,6 +49,7 @@ struct RawUsage {
             usage.prompt = input + cacheRead + cacheCreation;
         usage.completion = output;
         usage.cached = cacheRead;
+        usage.cacheWrite = cacheCreation; // billed above input (1.25× for 5-minute entries)
         return usage;
     }
 };

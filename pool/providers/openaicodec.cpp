@@ -94,8 +94,10 @@ TokenUsage OpenAiCodec::usageFromJson(const QJsonObject& usage) {
     TokenUsage result;
     result.prompt = codecjson::count(usage.value("prompt_tokens"_L1));
     result.completion = codecjson::count(usage.value("completion_tokens"_L1));
+    // DeepSeek reports cache hits as prompt_cache_hit_tokens (also part of prompt_tokens).
     result.cached = codecjson::count(
-        usage.value("prompt_tokens_details"_L1).toObject().value("cached_tokens"_L1), 0);
+        usage.value("prompt_tokens_details"_L1).toObject().value("cached_tokens"_L1),
+        codecjson::count(usage.value("prompt_cache_hit_tokens"_L1), 0));
     result.reasoning = codecjson::count(
         usage.value("completion_tokens_details"_L1).toObject().value("reasoning_tokens"_L1), 0);
     return result;

@@ -1,4 +1,5 @@
 // The command-line contract, run as a user would: the real poolscope binary in a process.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -121,7 +122,7 @@ private slots:
         for (const QString& key :
              {u"duration_s"_s, u"throughput_rps"_s, u"output_tokens_per_s"_s, u"latency_ms"_s,
               u"ttft_ms"_s, u"itl_ms"_s, u"tpot_ms"_s, u"queue_ms"_s, u"tokens"_s, u"cost_usd"_s,
-              u"cost_unknown_requests"_s, u"pool"_s, u"retries"_s, u"errors"_s})
+              u"cost_unknown_requests"_s, u"cost_by_model"_s, u"pool"_s, u"retries"_s, u"errors"_s})
             QVERIFY2(summary.contains(key), qPrintable(key));
         for (const QString& key : {u"mean"_s, u"p50"_s, u"p90"_s, u"p95"_s, u"p99"_s, u"max"_s})
             QVERIFY(summary.value(u"latency_ms"_s).toObject().contains(key));
@@ -190,6 +191,98 @@ private slots:
             ++lines;
         }
         QCOMPARE(lines, requests);
+    }
+
+    void estimateAndCostByModel() {
+        // Demo prices per million tokens: sim-small $0.40 in / $1.60 out, sim-large $2 / $8.
+        // "hello world!" is 12 characters: the estimate counts 16 + 3 = 19 prompt tokens a
+        // request, the simulator bills 3; --max-tokens 5 caps every answer at 5 tokens.
+        QTemporaryDir dir;
+        const QString dataset = dir.filePath(u"mixed.jsonl"_s);
+        QFile file(dataset);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"prompt\": \"hello world!\", \"model\": \"sim-small\"}\n"
+                   "{\"prompt\": \"hello world!\", \"model\": \"sim-small\"}\n"
+                   "{\"prompt\": \"hello world!\", \"model\": \"sim-large\"}\n"
+                   "{\"prompt\": \"hello world!\", \"model\": \"no-such-model\"}\n");
+        file.close();
+        const QString out = dir.filePath(u"records.jsonl"_s);
+        const Result r = runPoolscope({u"run"_s, u"--dataset"_s, dataset, u"--max-tokens"_s, u"5"_s,
+                                       u"--json"_s, u"--out"_s, out});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // worst: small 2 × (19 × 400,000 + 5 × 1,600,000) = 31,200,000
+        //        large 19 × 2,000,000 + 5 × 8,000,000 = 78,000,000 → 109,200,000 ≈ $0.00011 (up)
+        // about (a quarter of 5 → 1 token): small 2 × 9,200,000 + large 46,000,000
+        //        = 64,400,000 ≈ $0.000064
+        QVERIFY2(r.err.contains("estimate: 4 requests, ~76 prompt tokens, about $0.000064, at most "
+                                "$0.00011 if every answer uses max tokens, for the 3 with a price; "
+                                "cost UNKNOWN for 1 request, no price for model "
+                                "\"no-such-model\" (1)\n"),
+                 r.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+        // billed: small 2 × (3 × 400,000 + 5 × 1,600,000) = 18,400,000
+        //         large 3 × 2,000,000 + 5 × 8,000,000 = 46,000,000 → 64,400,000 pico
+        QCOMPARE(summary.value(u"cost_usd"_s).toDouble(), 0.0000644);
+        QCOMPARE(summary.value(u"cost_unknown_requests"_s).toInt(), 1);
+        const QJsonArray byModel = summary.value(u"cost_by_model"_s).toArray();
+        QCOMPARE(byModel.size(), 3);
+        const QJsonObject unknown = byModel[0].toObject();
+        QCOMPARE(unknown.value(u"model"_s).toString(), u"no-such-model"_s);
+        QVERIFY(unknown.value(u"cost_usd"_s).isNull()); // unknown, never $0
+        QCOMPARE(unknown.value(u"cost_unknown_requests"_s).toInt(), 1);
+        const QJsonObject large = byModel[1].toObject();
+        QCOMPARE(large.value(u"model"_s).toString(), u"sim-large"_s);
+        QCOMPARE(large.value(u"cost_pico_usd"_s).toInteger(), 46000000);
+        const QJsonObject small = byModel[2].toObject();
+        QCOMPARE(small.value(u"model"_s).toString(), u"sim-small"_s);
+        QCOMPARE(small.value(u"requests"_s).toInt(), 2);
+        QCOMPARE(small.value(u"cost_pico_usd"_s).toInteger(), 18400000);
+        QCOMPARE(small.value(u"tokens"_s).toObject().value(u"prompt"_s).toInt(), 6);
+        QCOMPARE(small.value(u"tokens"_s).toObject().value(u"completion"_s).toInt(), 10);
+
+        QFile records(out);
+        QVERIFY(records.open(QIODevice::ReadOnly));
+        QMap<QString, QJsonValue> costByModel;
+        while (!records.atEnd()) {
+            const QJsonObject record = QJsonDocument::fromJson(records.readLine()).object();
+            costByModel.insert(record.value(u"model"_s).toString(), record.value(u"cost_usd"_s));
+        }
+        QCOMPARE(costByModel.size(), 3);
+        QCOMPARE(costByModel.value(u"sim-small"_s).toDouble(), 0.0000092); // 9,200,000 pico
+        QCOMPARE(costByModel.value(u"sim-large"_s).toDouble(), 0.000046);
+        QVERIFY(costByModel.value(u"no-such-model"_s).isNull());
+    }
+
+    void estimateNamesUnknownPricesEvenWhenQuiet() {
+        const Result r = runPoolscope({u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"4"_s,
+                                       u"--model"_s, u"mystery"_s, u"--quiet"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("estimate: 4 requests, ~68 prompt tokens; cost UNKNOWN for 4 "
+                                "requests, no price for model \"mystery\" (4)"),
+                 r.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(summary.value(u"cost_unknown_requests"_s).toInt(), 4);
+        const QJsonObject row = summary.value(u"cost_by_model"_s).toArray().first().toObject();
+        QCOMPARE(row.value(u"model"_s).toString(), u"mystery"_s);
+        QVERIFY(row.value(u"cost_usd"_s).isNull());
+        QCOMPARE(row.value(u"cost_unknown_requests"_s).toInt(), 4);
+    }
+
+    void estimateWarnsWhenTheWorstCasePassesTheBudget() {
+        // sim-small, 19 estimated prompt tokens and at most 5 out: 15,600,000 pico a request in
+        // the worst case, $0.000156 for 10. A budget of $0.0001 lets 6 start (93,600,000); the
+        // 7th would pass it (109,200,000), so the run stops there with exit 3.
+        const Result r =
+            runPoolscope({u"run"_s, u"--prompt"_s, u"hello world!"_s, u"--requests"_s, u"10"_s,
+                          u"--max-tokens"_s, u"5"_s, u"--budget"_s, u"0.0001"_s, u"--json"_s});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("estimate: 10 requests, ~190 prompt tokens, about $0.000092, at "
+                                "most $0.00016 if every answer uses max tokens; the worst case "
+                                "passes the --budget of $0.00010"),
+                 r.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(summary.value(u"stopped"_s).toString(), u"budget"_s);
+        QCOMPARE(summary.value(u"requests"_s).toInt(), 6);
     }
 
     void timeSeriesHasOneRowPerSecond() {

@@ -27,11 +27,12 @@ ChatRequest makeRequest(QList<ChatMessage> messages, bool stream, int maxTokens 
     return request;
 }
 
-TokenUsage usage(qint64 prompt, qint64 completion, qint64 cached = 0) {
+TokenUsage usage(qint64 prompt, qint64 completion, qint64 cached = 0, qint64 cacheWrite = 0) {
     TokenUsage u;
     u.prompt = prompt;
     u.completion = completion;
     u.cached = cached;
+    u.cacheWrite = cacheWrite;
     return u;
 }
 
@@ -142,7 +143,7 @@ private slots:
             << QByteArray(
                    R"({"type":"message","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn",)"
                    R"("usage":{"input_tokens":5,"cache_creation_input_tokens":20,"output_tokens":3}})")
-            << u"x"_s << u"end_turn"_s << usage(25, 3) << QString();
+            << u"x"_s << u"end_turn"_s << usage(25, 3, 0, 20) << QString();
         QTest::addRow("tool use only")
             << QByteArray(
                    R"({"type":"message","content":[{"type":"tool_use","id":"t","name":"f","input":{}}],)"
@@ -191,7 +192,7 @@ private slots:
         const QByteArray recorded = test::fixture(u"anthropic_stream.sse"_s);
         const QStringList recordedDeltas{u"Hello"_s, u"! How can I help? ✨"_s};
         // prompt = 12 + cache read 2048 + cache creation 100
-        const auto recordedUsage = std::optional(usage(2160, 42, 2048));
+        const auto recordedUsage = std::optional(usage(2160, 42, 2048, 100));
         const std::optional<TokenUsage> noUsage;
 
         QTest::addRow("recorded (thinking, signature, ping)")
@@ -203,12 +204,12 @@ private slots:
             << ErrorClass::None << QString();
         const qsizetype deltaAt = recorded.indexOf("event: message_delta");
         QTest::addRow("truncated before message_delta")
-            << recorded.first(deltaAt) << recordedDeltas << std::optional(usage(2160, 1, 2048))
+            << recorded.first(deltaAt) << recordedDeltas << std::optional(usage(2160, 1, 2048, 100))
             << QString() << false << ErrorClass::None << QString();
         QTest::addRow("overloaded mid-stream")
             << test::fixture(u"anthropic_stream_error.sse"_s) << QStringList{u"Partial"_s}
-            << std::optional(usage(2160, 1, 2048)) << QString() << false << ErrorClass::Server5xx
-            << u"Overloaded"_s;
+            << std::optional(usage(2160, 1, 2048, 100)) << QString() << false
+            << ErrorClass::Server5xx << u"Overloaded"_s;
         QTest::addRow("rate limited")
             << QByteArray(messageStart() + errorEvent("rate_limit_error", "Rate limited"))
             << QStringList{} << std::optional(usage(10, 1)) << QString() << false
