@@ -214,6 +214,14 @@ void MainWindow::chooseProfile(const QString& name) {
     const auto profile = findProfile(name);
     if (!profile || !m_resolver)
         return;
+    if (m_batch->isRunning() && name != m_activeProfile) {
+        // The batch shares the main pool: switching now would split it across two servers.
+        m_chat->mainColumn()->setProfile(m_activeProfile);
+        showWarning(tr("Profile %1").arg(name),
+                    tr("A batch is running on %1. Cancel it or let it finish, then switch.")
+                        .arg(m_activeProfile));
+        return;
+    }
     m_userChoice = true;
     m_requestedProfile = name;
     statusBar()->showMessage(tr("Switching to profile %1…").arg(name));

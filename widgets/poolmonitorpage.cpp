@@ -7,6 +7,7 @@
 #include "requestlogfilter.h"
 #include "requestlogmodel.h"
 #include "sizingadvisorpanel.h"
+#include "spendbreakdown.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -321,6 +322,18 @@ QWidget* PoolMonitorPage::buildCharts() {
     m_spendChart->setYFloor(LiveChart::Axis::Right, 0.001);
     m_spendSummary = makeSummaryLabel(u"spendSummary"_s, grid);
     m_spendSummary->setTextFormat(Qt::RichText);
+    // Who spent it: per profile and model, beside the curve.
+    m_spendTable = new QLabel();
+    m_spendTable->setObjectName(u"spendTable"_s);
+    m_spendTable->setTextFormat(Qt::RichText);
+    m_spendTable->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_spendTable->setContentsMargins(4, 8, 8, 4);
+    auto* spendBody = new QWidget();
+    auto* spendRow = new QHBoxLayout(spendBody);
+    spendRow->setContentsMargins(0, 0, 0, 0);
+    spendRow->setSpacing(0);
+    spendRow->addWidget(m_spendChart, 1);
+    spendRow->addWidget(m_spendTable);
 
     m_advisor = new SizingAdvisorPanel(grid);
 
@@ -334,7 +347,7 @@ QWidget* PoolMonitorPage::buildCharts() {
                   grid),
         makePanel(u"errorPanel"_s, tr("Errors and retries by class"), errorBody, {m_errorSummary},
                   grid),
-        makePanel(u"spendPanel"_s, tr("Spend"), m_spendChart, {m_spendSummary}, grid),
+        makePanel(u"spendPanel"_s, tr("Spend"), spendBody, {m_spendSummary}, grid),
     };
     QFrame* advisorPanel = makePanel(u"advisorPanel"_s, tr("Sizing advisor"), m_advisor, {}, grid);
 
@@ -496,13 +509,21 @@ void PoolMonitorPage::setLiveRedraw(bool live) {
 
 void PoolMonitorPage::addSnapshot(const PoolSnapshot& snapshot) {
     // An idle pool sends the same numbers ten times a second: then once a second is enough
-    // to scroll the time axis, and an idle window stays cheap.
+    // to scroll the time axis, and after a while of nothing at all, once every few seconds,
+    // so a window left open on a quiet pool stays cheap. Any change redraws at once.
     const bool quiet = m_data->hasSnapshot() && sameActivity(m_data->lastSnapshot(), snapshot);
+    if (!quiet)
+        m_quietSince.invalidate();
+    else if (!m_quietSince.isValid())
+        m_quietSince.start();
     m_data->addSnapshot(snapshot);
     updateBanner(); // cheap, and a warning should not wait for a frozen view
-    if (quiet && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < kIdleRedrawIntervalMs) {
+    const qint64 interval = m_quietSince.isValid() && m_quietSince.elapsed() > kDormantAfterMs
+                                ? kDormantRedrawIntervalMs
+                                : kIdleRedrawIntervalMs;
+    if (quiet && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < interval) {
         if (m_liveRedraw && !m_redrawTimer.isActive())
-            m_redrawTimer.start(int(kIdleRedrawIntervalMs - m_sinceRefresh.elapsed()));
+            m_redrawTimer.start(int(interval - m_sinceRefresh.elapsed()));
         else if (!m_liveRedraw)
             m_dirty = true;
         return;
@@ -517,8 +538,10 @@ bool PoolMonitorPage::sameActivity(const PoolSnapshot& a, const PoolSnapshot& b)
 }
 
 void PoolMonitorPage::addRecords(const QList<RequestRecord>& records) {
-    for (const RequestRecord& record : records)
+    for (const RequestRecord& record : records) {
         m_data->addRecord(record);
+        m_ledger.add(record);
+    }
     m_pendingRecords.append(records);
     // Paused, the log holds back at most what it could show anyway.
     const qsizetype excess = m_pendingRecords.size() - m_logModel->capacity();
@@ -552,6 +575,8 @@ void PoolMonitorPage::setPaused(bool paused) {
 void PoolMonitorPage::clear() {
     m_redrawTimer.stop();
     m_data->clear();
+    m_ledger = CostLedger{};
+    m_spendTable->clear();
     m_pendingRecords.clear();
     m_logModel->clear();
     m_detail->clear();
@@ -787,6 +812,7 @@ void PoolMonitorPage::updateAdvisor() {
                                                       .arg(m_data->unknownCostRequests())) +
             u"</span>"_s;
     m_spendSummary->setText(html);
+    m_spendTable->setText(spendBreakdownHtml(m_ledger));
 }
 
 void PoolMonitorPage::updateStatus() {

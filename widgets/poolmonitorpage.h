@@ -1,5 +1,6 @@
 #pragma once
 
+#include "costledger.h"
 #include "monitordata.h"
 #include "poolsnapshot.h"
 #include "requestrecord.h"
@@ -39,6 +40,8 @@ public:
 
     static constexpr int kRedrawIntervalMs = 100;
     static constexpr qint64 kIdleRedrawIntervalMs = 1000;
+    static constexpr qint64 kDormantAfterMs = 10000; // quiet this long: redraw less often
+    static constexpr qint64 kDormantRedrawIntervalMs = 5000;
 
     bool exportCsv(const QString& path, QString* error) const;
     bool exportPng(const QString& path, QString* error) const;
@@ -132,6 +135,8 @@ private:
     QLabel* m_errorTable = nullptr;
     QStringList m_errorClassesShown;
     LiveChart* m_spendChart = nullptr;
+    QLabel* m_spendTable = nullptr; // per profile and model
+    CostLedger m_ledger;
     QLabel* m_spendSummary = nullptr;
     SizingAdvisorPanel* m_advisor = nullptr;
     RequestLogModel* m_logModel = nullptr;
@@ -144,6 +149,7 @@ private:
     RequestDetailView* m_detail = nullptr;
     bool m_liveRedraw = true;
     QElapsedTimer m_sinceRefresh;
+    QElapsedTimer m_quietSince; // invalid while the pool is doing something
     static bool sameActivity(const PoolSnapshot& a, const PoolSnapshot& b);
     bool m_dirty = false;
 };
