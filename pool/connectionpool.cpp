@@ -44,6 +44,37 @@ qint64 promptTokenEstimate(const ChatRequest& request) {
     return tokens;
 }
 
+// "psr-" + 16 hex digits of randomness + "-" + the pool's sequence number, written without the
+// temporaries QString::number() and rightJustified() would make.
+QString requestIdFor(quint64 id, quint64 random) {
+    static constexpr char16_t hex[] = u"0123456789abcdef";
+    char16_t buffer[4 + 16 + 1 + 20];
+    char16_t* out = buffer;
+    for (char16_t c : {u'p', u's', u'r', u'-'})
+        *out++ = c;
+    for (int shift = 60; shift >= 0; shift -= 4)
+        *out++ = hex[(random >> shift) & 0xf];
+    *out++ = u'-';
+    char16_t digits[20];
+    int count = 0;
+    do {
+        digits[count++] = char16_t(u'0' + id % 10);
+        id /= 10;
+    } while (id != 0);
+    while (count > 0)
+        *out++ = digits[--count];
+    return QString(reinterpret_cast<const QChar*>(buffer), qsizetype(out - buffer));
+}
+
+bool hasPrefix(QByteArrayView name, QByteArrayView prefix) {
+    return name.size() >= prefix.size() &&
+           name.first(prefix.size()).compare(prefix, Qt::CaseInsensitive) == 0;
+}
+
+bool isHttps(const QUrl& url) {
+    return url.scheme() == u"https"_s;
+}
+
 QString sslHint(const QString& error) {
     return error + u" (TLS verification is always on: trust a private server's certificate "
                    u"explicitly with --ca-cert FILE or the profile's CA certificate)"_s;
@@ -99,17 +130,16 @@ void ConnectionPool::submit(quint64 id, const ChatRequest& request, qint64 inten
 
     RequestRecord& record = job.record;
     record.id = id;
-    record.requestId = u"psr-"_s + QString::number(m_random(), 16).rightJustified(16, u'0') + u'-' +
-                       QString::number(id);
+    record.requestId = requestIdFor(id, m_random());
     record.index = request.index;
     record.model = job.request.model;
     record.profile = m_endpoint.name;
     record.streamed = job.request.stream;
     record.timeline.queuedAt = intendedStartUs > 0 ? std::min(intendedStartUs, now) : now;
     record.requestBody = job.spec.body;
-    RecordHeaders headers = job.spec.headers;
-    headers.append({"X-Client-Request-Id", record.requestId.toLatin1()});
-    record.requestHeaders = redactedHeaders(headers);
+    job.requestIdHeader = record.requestId.toLatin1();
+    record.requestHeaders = requestTemplate(job.spec).redacted; // shared until appended to
+    record.requestHeaders.append({"X-Client-Request-Id", job.requestIdHeader});
 
     job.pendingSinceUs = record.timeline.queuedAt;
     ++m_counters.requestsSubmitted;
@@ -176,6 +206,7 @@ void ConnectionPool::cancelAll() {
 
 void ConnectionPool::setConfig(const PoolConfig& config) {
     m_config = config;
+    m_requestTemplates.clear();
     m_retry = retryPolicyFrom(config);
     for (auto& lane : m_lanes) {
         if (lane->inFlight == 0)
@@ -188,6 +219,7 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
 
 void ConnectionPool::setEndpoint(const Endpoint& endpoint) {
     m_endpoint = endpoint;
+    m_requestTemplates.clear();
     m_codec = makeProviderCodec(endpoint.api);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!endpoint.extraCaCertificates.isEmpty())
@@ -283,13 +315,23 @@ Lane* ConnectionPool::openLane(bool warm) {
     return raw;
 }
 
-QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job) const {
-    QNetworkRequest request(job.spec.url);
-    for (const auto& [name, value] : job.spec.headers)
+const ConnectionPool::RequestTemplate&
+ConnectionPool::requestTemplate(const HttpRequestSpec& spec) {
+    const bool https = isHttps(spec.url);
+    for (const RequestTemplate& t : m_requestTemplates) {
+        if (t.https == https && t.headers == spec.headers)
+            return t;
+    }
+    if (m_requestTemplates.size() >= 4) // the codecs make one or two header sets; be safe anyway
+        m_requestTemplates.clear();
+    RequestTemplate t;
+    t.https = https;
+    t.headers = spec.headers;
+    t.redacted = redactedHeaders(spec.headers);
+    QNetworkRequest& request = t.request;
+    for (const auto& [name, value] : spec.headers)
         request.setRawHeader(name, value);
-    request.setRawHeader("X-Client-Request-Id", job.record.requestId.toLatin1());
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("PoolScope/" POOLSCOPE_VERSION));
-    const bool https = job.spec.url.scheme() == u"https"_s;
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, m_config.http2 != Http2Mode::Off);
     if (m_config.http2 == Http2Mode::On && !https)
         request.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
@@ -307,6 +349,16 @@ QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job) const {
         request.setRawHeader("Connection", "close");
     if (https)
         request.setSslConfiguration(m_ssl);
+    m_requestTemplates.push_back(std::move(t));
+    return m_requestTemplates.back();
+}
+
+QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job) {
+    // Everything but the URL and the request id is the same for every request of this pool
+    // (endpoint and config): copying a prepared request costs a fraction of building one.
+    QNetworkRequest request = requestTemplate(job.spec).request;
+    request.setUrl(job.spec.url);
+    request.setRawHeader("X-Client-Request-Id", job.requestIdHeader);
     return request;
 }
 
@@ -320,6 +372,8 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     }
     job.state = PoolJob::State::Active;
     job.lane = &lane;
+    if (lane.inFlight == 0)
+        ++m_activeLanes;
     ++lane.inFlight;
     ++lane.useCount;
 
@@ -371,20 +425,19 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     wireReply(job, reply);
     armWatchdog(job);
 
-    int active = 0;
-    for (const auto& l : m_lanes)
-        active += l->inFlight > 0 ? 1 : 0;
-    m_counters.maxActive = std::max(m_counters.maxActive, active);
+    m_counters.maxActive = std::max(m_counters.maxActive, m_activeLanes);
 }
 
 void ConnectionPool::wireReply(PoolJob& job, QNetworkReply* reply) {
     const quint64 id = job.id;
     connect(reply, &QNetworkReply::socketStartedConnecting, this, [this, id] { onConnecting(id); });
-    connect(reply, &QNetworkReply::encrypted, this, [this, id] { onEncrypted(id); });
     connect(reply, &QNetworkReply::requestSent, this, [this, id] { onSent(id); });
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, id] { onHeaders(id); });
     connect(reply, &QIODevice::readyRead, this, [this, id] { onReadyRead(id); });
     connect(reply, &QNetworkReply::finished, this, [this, id] { onReplyFinished(id); });
+    if (!isHttps(job.spec.url))
+        return; // plain HTTP never encrypts nor reports TLS errors: two connections saved
+    connect(reply, &QNetworkReply::encrypted, this, [this, id] { onEncrypted(id); });
     connect(reply, &QNetworkReply::sslErrors, this, [this, id](const QList<QSslError>& errors) {
         PoolJob* j = this->job(id);
         if (!j || errors.isEmpty() || j->abortReason != ErrorClass::None)
@@ -467,15 +520,22 @@ void ConnectionPool::onHeaders(quint64 jobId) {
     record.httpStatus = status.toInt();
     const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     record.httpVersion = http2 ? u"2"_s : u"1.1"_s;
-    for (const auto& pair : reply->rawHeaderPairs())
-        record.responseHeaders.append({pair.first, pair.second});
-    j->serverClosing = reply->rawHeader("Connection").toLower().contains("close");
+    record.responseHeaders = reply->rawHeaderPairs(); // implicitly shared, no copy
+    bool rateLimitHeaders = false;
+    for (const auto& [name, value] : record.responseHeaders) {
+        if (name.compare("Connection", Qt::CaseInsensitive) == 0 &&
+            value.toLower().contains("close"))
+            j->serverClosing = true;
+        else if (hasPrefix(name, "x-ratelimit-") || hasPrefix(name, "anthropic-ratelimit-"))
+            rateLimitHeaders = true;
+    }
     if (Lane* lane = j->lane; lane && !lane->protocolKnown) {
         lane->protocolKnown = true;
         lane->http2 = http2;
         lane->capacity = http2 ? std::max(1, m_config.maxStreamsPerConnection) : 1;
     }
-    readRateLimitHeaders(reply);
+    if (rateLimitHeaders)
+        readRateLimitHeaders(reply);
 }
 
 void ConnectionPool::onReadyRead(quint64 jobId) {
@@ -652,7 +712,7 @@ void ConnectionPool::endAttempt(PoolJob& job, ErrorClass cls, const QString& err
                                 bool connectionHealthy) {
     const qint64 now = monotonicNowUs();
     stopJobTimer(job.connectTimerId);
-    stopJobTimer(job.watchdogTimerId);
+    job.watchdogDueUs = 0; // the pool's watchdog timer skips it from now on
     if (job.reply) {
         job.reply->disconnect(this);
         job.reply->deleteLater();
@@ -735,7 +795,8 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
     job.lane = nullptr;
     if (!lane)
         return;
-    --lane->inFlight;
+    if (--lane->inFlight == 0)
+        --m_activeLanes;
     lane->warm = false;
     lane->lastReleasedAt = monotonicNowUs();
     if (!connectionHealthy || serverClosing || m_config.noPool)
@@ -743,7 +804,7 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
     if (m_config.maxLifetimeMs > 0 && lane->hasConnection &&
         lane->lastReleasedAt - lane->connectionOpenedAt >= m_config.maxLifetimeMs * kUsPerMs)
         lane->mustRetire = true;
-    if (!lane->mustRetire) {
+    if (!lane->mustRetire && int(m_lanes.size()) > std::max(1, m_config.maxConnections)) {
         // After a shrink, the pool keeps max connections: this one goes if enough others stay.
         const auto staying = std::count_if(m_lanes.begin(), m_lanes.end(),
                                            [](const auto& l) { return !l->mustRetire; });
@@ -863,8 +924,12 @@ void ConnectionPool::trimToMax() {
     }
 }
 
+// One timer serves every request's stall, total and leak deadlines. A timer per request made
+// every start and end of a request cost a register and unregister in the thread's timer list,
+// and with thousands of open streams every such operation (and each moveToThread() of a reply's
+// internals, which scans that list) walked thousands of timers.
 void ConnectionPool::armWatchdog(PoolJob& job) {
-    stopJobTimer(job.watchdogTimerId);
+    job.watchdogDueUs = 0;
     const qint64 now = monotonicNowUs();
     qint64 due = std::numeric_limits<qint64>::max();
     if (m_config.totalTimeoutMs > 0)
@@ -878,12 +943,43 @@ void ConnectionPool::armWatchdog(PoolJob& job) {
         due = std::min(due, job.record.timeline.acquiredAt + m_config.leakThresholdMs * kUsPerMs);
     if (due == std::numeric_limits<qint64>::max())
         return;
-    const qint64 waitMs = std::max<qint64>(1, (due - now + kUsPerMs - 1) / kUsPerMs);
-    job.watchdogTimerId = startJobTimer(job, TimerKind::Watchdog, waitMs, Qt::CoarseTimer);
+    job.watchdogDueUs = due;
+    armWatchdogTimer(due, now);
+}
+
+void ConnectionPool::armWatchdogTimer(qint64 dueUs, qint64 nowUs) {
+    if (m_watchdogTimer.isActive() && m_watchdogDueUs <= dueUs)
+        return; // it fires early enough already
+    const qint64 waitMs = std::max<qint64>(1, (dueUs - nowUs + kUsPerMs - 1) / kUsPerMs);
+    m_watchdogTimer.start(int(std::min<qint64>(waitMs, std::numeric_limits<int>::max())),
+                          Qt::CoarseTimer, this);
+    m_watchdogDueUs = dueUs;
+}
+
+void ConnectionPool::runWatchdogs() {
+    m_watchdogTimer.stop();
+    const qint64 now = monotonicNowUs();
+    std::vector<quint64> due;
+    for (const auto& [id, j] : m_jobs) {
+        if (j->watchdogDueUs != 0 && j->watchdogDueUs <= now)
+            due.push_back(id);
+    }
+    std::sort(due.begin(), due.end());
+    for (quint64 id : due) {
+        // an earlier one's abort may have ended or restarted this one
+        if (PoolJob* j = job(id); j && j->watchdogDueUs != 0 && j->watchdogDueUs <= now)
+            watchdog(*j);
+    }
+    // A timer that fired early (it is coarse) or requests that ended leave the rest for later.
+    const qint64 after = monotonicNowUs();
+    for (const auto& [id, j] : m_jobs) {
+        if (j->watchdogDueUs != 0)
+            armWatchdogTimer(j->watchdogDueUs, after);
+    }
 }
 
 void ConnectionPool::watchdog(PoolJob& job) {
-    job.watchdogTimerId = 0;
+    job.watchdogDueUs = 0;
     if (job.state != PoolJob::State::Active)
         return;
     const qint64 now = monotonicNowUs();
@@ -929,6 +1025,10 @@ void ConnectionPool::stopJobTimer(int& timerId) {
 
 void ConnectionPool::timerEvent(QTimerEvent* event) {
     const int timerId = event->timerId();
+    if (timerId == m_watchdogTimer.timerId()) {
+        runWatchdogs();
+        return;
+    }
     if (timerId == m_rateLimitTimerId) {
         killTimer(timerId);
         m_rateLimitTimerId = 0;
@@ -974,9 +1074,6 @@ void ConnectionPool::timerEvent(QTimerEvent* event) {
         if (j->state == PoolJob::State::Active)
             abortAttempt(*j, ErrorClass::ConnectTimeout,
                          u"no connection within "_s + msText(m_config.connectTimeoutMs));
-        return;
-    case TimerKind::Watchdog:
-        watchdog(*j);
         return;
     case TimerKind::RetryWait:
         j->retryTimerId = 0;

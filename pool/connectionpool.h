@@ -5,10 +5,13 @@
 #include "lane.h"
 #include "poolconfig.h"
 #include "poolsnapshot.h"
+#include "providercodec.h"
 #include "requestrecord.h"
 #include "retrypolicy.h"
 
+#include <QBasicTimer>
 #include <QHash>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QSslConfiguration>
 
@@ -69,7 +72,7 @@ protected:
     void timerEvent(QTimerEvent* event) override;
 
 private:
-    enum class TimerKind { Acquire, Connect, Watchdog, RetryWait, RateLimit };
+    enum class TimerKind { Acquire, Connect, RetryWait, RateLimit };
 
     void dispatch();
     Lane* pickLane();
@@ -92,12 +95,21 @@ private:
     void ensureMinIdle();
     void trimToMax();
     void armWatchdog(PoolJob& job);
+    void armWatchdogTimer(qint64 dueUs, qint64 nowUs);
+    void runWatchdogs();
     void watchdog(PoolJob& job);
     int startJobTimer(PoolJob& job, TimerKind kind, qint64 ms, Qt::TimerType type);
     void stopJobTimer(int& timerId);
     bool rateLimitAllows(const PoolJob& job);
     void readRateLimitHeaders(QNetworkReply* reply);
-    QNetworkRequest buildRequest(const PoolJob& job) const;
+    struct RequestTemplate {
+        bool https = false;
+        HeaderList headers;     // the codec's headers it was made for
+        RecordHeaders redacted; // the same as a record shows them
+        QNetworkRequest request;
+    };
+    const RequestTemplate& requestTemplate(const HttpRequestSpec& spec);
+    QNetworkRequest buildRequest(const PoolJob& job);
     void emitSnapshot();
     PoolJob* job(quint64 id);
 
@@ -121,13 +133,17 @@ private:
     QHash<int, TimerTarget> m_jobTimers;
     QHash<int, qint64> m_laneTimers;
     QTimer* m_snapshotTimer = nullptr;
+    QBasicTimer m_watchdogTimer; // the earliest watchdog deadline of all active requests
+    qint64 m_watchdogDueUs = 0;
+    int m_activeLanes = 0; // lanes carrying at least one request
     int m_rateLimitTimerId = 0;
     std::deque<qint64> m_recentStartsUs;                  // for the requests-per-minute limit
     std::deque<std::pair<qint64, qint64>> m_recentTokens; // (start, estimated tokens)
     qint64 m_recentTokenSum = 0;
     double m_headroom = -1;
-    qint64 m_rateLimitPausedUntilUs = 0; // a 429 pauses new starts
-    PoolSnapshot m_counters;             // the cumulative part of the snapshot
+    qint64 m_rateLimitPausedUntilUs = 0;             // a 429 pauses new starts
+    PoolSnapshot m_counters;                         // the cumulative part of the snapshot
+    std::vector<RequestTemplate> m_requestTemplates; // per endpoint and config (see buildRequest)
 };
 
 } // namespace poolscope

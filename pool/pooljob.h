@@ -23,6 +23,7 @@ struct PoolJob {
     ChatRequest request;
     HttpRequestSpec spec;
     RequestRecord record;
+    QByteArray requestIdHeader; // record.requestId as sent in X-Client-Request-Id
     State state = State::Pending;
     qint64 pendingSinceUs = 0; // this attempt's wait for a connection began
     qint64 estimatedTokens = 0;
@@ -47,7 +48,7 @@ struct PoolJob {
 
     int acquireTimerId = 0;
     int connectTimerId = 0;
-    int watchdogTimerId = 0;
+    qint64 watchdogDueUs = 0; // stall / total / leak deadline (0: none); see armWatchdog()
     int retryTimerId = 0;
 };
 

@@ -3,6 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -70,6 +73,84 @@ QString string(const QJsonValue& value) {
 
 QByteArray compact(const QJsonObject& object) {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+void appendString(QByteArray& out, QStringView s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto escapeUnit = [&out](char16_t u) {
+        const char buffer[6] = {
+            '\\',        'u', hex[(u >> 12) & 0xf], hex[(u >> 8) & 0xf], hex[(u >> 4) & 0xf],
+            hex[u & 0xf]};
+        out.append(buffer, 6);
+    };
+    out.reserve(out.size() + s.size() + 2);
+    out.append('"');
+    const char16_t* src = s.utf16();
+    const char16_t* const end = src + s.size();
+    while (src != end) {
+        const char16_t u = *src++;
+        if (u < 0x80) {
+            if (u >= 0x20 && u != u'"' && u != u'\\') {
+                out.append(char(u));
+                continue;
+            }
+            char escape = 0;
+            switch (u) {
+            case u'"':
+                escape = '"';
+                break;
+            case u'\\':
+                escape = '\\';
+                break;
+            case 0x8:
+                escape = 'b';
+                break;
+            case 0xc:
+                escape = 'f';
+                break;
+            case 0xa:
+                escape = 'n';
+                break;
+            case 0xd:
+                escape = 'r';
+                break;
+            case 0x9:
+                escape = 't';
+                break;
+            default:
+                break;
+            }
+            if (escape) {
+                const char pair[2] = {'\\', escape};
+                out.append(pair, 2);
+            } else {
+                escapeUnit(u);
+            }
+        } else if (u < 0x800) {
+            const char bytes[2] = {char(0xc0 | (u >> 6)), char(0x80 | (u & 0x3f))};
+            out.append(bytes, 2);
+        } else if (!QChar::isSurrogate(u)) {
+            const char bytes[3] = {char(0xe0 | (u >> 12)), char(0x80 | ((u >> 6) & 0x3f)),
+                                   char(0x80 | (u & 0x3f))};
+            out.append(bytes, 3);
+        } else if (QChar::isHighSurrogate(u) && src != end && QChar::isLowSurrogate(*src)) {
+            const char32_t c = QChar::surrogateToUcs4(u, *src++);
+            const char bytes[4] = {char(0xf0 | (c >> 18)), char(0x80 | ((c >> 12) & 0x3f)),
+                                   char(0x80 | ((c >> 6) & 0x3f)), char(0x80 | (c & 0x3f))};
+            out.append(bytes, 4);
+        } else {
+            escapeUnit(u); // a lone surrogate is not valid UTF-8: Qt escapes it as well
+        }
+    }
+    out.append('"');
+}
+
+void appendNumber(QByteArray& out, double value) {
+    if (!std::isfinite(value)) {
+        out.append("null");
+        return;
+    }
+    out.append(QByteArray::number(value, 'g', QLocale::FloatingPointShortest));
 }
 
 QUrl endpoint(const QUrl& base, const QString& suffix) {

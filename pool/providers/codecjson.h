@@ -31,6 +31,13 @@ QString string(const QJsonValue& value);
 
 QByteArray compact(const QJsonObject& object);
 
+// Appends s as a JSON string literal, quotes included, escaped byte for byte as
+// QJsonDocument::toJson() escapes it; for request bodies written without building a QJsonObject
+// (that costs several times the bytes it produces, on every request).
+void appendString(QByteArray& out, QStringView s);
+// Appends a finite double as QJsonDocument::toJson() writes it ("null" when not finite).
+void appendNumber(QByteArray& out, double value);
+
 // base with its path extended by suffix ("/chat/completions"); a trailing "/" on the base
 // path is tolerated, the base's query is kept.
 QUrl endpoint(const QUrl& base, const QString& suffix);

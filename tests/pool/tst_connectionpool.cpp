@@ -115,6 +115,101 @@ private slots:
         QCOMPARE(connections.size(), expected);
     }
 
+    // Requests are built from a prepared template (per endpoint and config): each must still
+    // carry its own id, and a live config change must reach the next request.
+    void everyRequestCarriesItsOwnIdAndTheCurrentConfig() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 2;
+        Endpoint e = endpoint();
+        e.apiKey = "sk-test-secret";
+        ConnectionPool pool(e, config);
+        Collector done(&pool);
+        for (int i = 0; i < 20; ++i)
+            pool.submit(prompt(u"hello"_s, i % 2 == 1)); // both header sets (stream or not)
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 20, 30000);
+        QCOMPARE(done.failures(), 0);
+        QSet<QString> ids;
+        for (const RequestRecord& r : done.records) {
+            QVERIFY(r.requestId.startsWith(u"psr-"_s));
+            QVERIFY(r.requestId.endsWith(u'-' + QString::number(r.id)));
+            ids.insert(r.requestId);
+            QCOMPARE(r.requestHeaders.constLast(),
+                     std::pair(QByteArray("X-Client-Request-Id"), r.requestId.toLatin1()));
+            bool redacted = false;
+            for (const auto& [name, value] : r.requestHeaders) {
+                QVERIFY(!value.contains("sk-test-secret"));
+                redacted = redacted || (name == "Authorization" && value == "[redacted]");
+            }
+            QVERIFY(redacted);
+            QVERIFY(!r.responseHeaders.isEmpty());
+        }
+        QCOMPARE(ids.size(), 20);
+        QSet<QString> seen;
+        for (const auto& truth : m_sim->truth())
+            seen.insert(truth.requestId);
+        QCOMPARE(seen, ids); // the server saw each id exactly as recorded
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), 2);
+
+        // Switched to no pool (with room beside the two idle connections kept from before): from
+        // now on every request opens a connection and asks the server to close it.
+        config.noPool = true;
+        config.maxConnections = 4;
+        pool.setConfig(config);
+        for (int i = 0; i < 4; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 24, 30000);
+        QCOMPARE(done.failures(), 0);
+        auto connectionHeader = [](const RequestRecord& r) {
+            for (const auto& [name, value] : r.responseHeaders) {
+                if (name.compare("connection", Qt::CaseInsensitive) == 0)
+                    return value.toLower();
+            }
+            return QByteArray();
+        };
+        for (qsizetype i = 0; i < done.records.size(); ++i) {
+            const RequestRecord& r = done.records.at(i);
+            // the server answers "close" only to a request that asked for it
+            QCOMPARE(connectionHeader(r), i < 20 ? QByteArray("keep-alive") : QByteArray("close"));
+            if (i >= 20)
+                QVERIFY(!r.reused);
+        }
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), 6);
+        QTRY_COMPARE(int(m_sim->stats().connectionsClosed), 4);
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 6);
+    }
+
+    // One timer watches every active request: stalled streams among healthy ones must each
+    // fail on their own deadline, whatever ended before them.
+    void stalledRequestsAmongHealthyOnesTimeOutOnTime() {
+        sim::SimConfig simConfig = quickConfig();
+        simConfig.stallRate = 0.5;
+        simConfig.stallMs = 20000;
+        simConfig.seed = 7;
+        startSim(simConfig);
+        PoolConfig config;
+        config.maxConnections = 40;
+        config.readTimeoutMs = 400;
+        config.retries = 0;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 40; ++i) {
+            if (i == 20)
+                QTest::qWait(200); // a second wave, due after the first wave's deadlines
+            pool.submit(prompt(u"hello"_s, true));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 40, 15000);
+        int stalled = 0;
+        for (const RequestRecord& r : done.records) {
+            if (r.ok)
+                continue;
+            ++stalled;
+            QCOMPARE(r.errorClass, ErrorClass::StallTimeout);
+            QVERIFY2(r.e2eMs() >= 380 && r.e2eMs() < 5000, qPrintable(QString::number(r.e2eMs())));
+        }
+        QVERIFY(stalled > 0 && stalled < 40); // both kinds were there
+    }
+
     void minIdleOpensConnectionsBeforeTheFirstRequest() {
         startSim(quickConfig());
         PoolConfig config;

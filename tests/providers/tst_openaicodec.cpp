@@ -1,9 +1,12 @@
 #include "codectest.h"
 #include "openaicodec.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
+#include <cmath>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -127,6 +130,45 @@ private slots:
         QCOMPARE(spec.url.toString(QUrl::FullyEncoded), QUrl(url).toString(QUrl::FullyEncoded));
         QCOMPARE(test::formatHeaders(spec.headers), headers);
         QCOMPARE(test::normalizedJson(spec.body), test::normalizedJson(body));
+    }
+
+    // The body is written by hand for speed; it must be byte for byte what QJsonDocument would
+    // write, for every string a person or a dataset can hand it.
+    void bodyIsExactlyWhatQJsonDocumentWrites_data() {
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<double>("temperature");
+        QTest::addColumn<int>("maxTokens");
+        const QChar lone[] = {QChar(0xd800), QChar(u'x'), QChar(0xdfff)};
+        QTest::addRow("control characters") << u"a\u0001\b\f\n\r\t\u001f\u007f z"_s << 0.7 << 5;
+        QTest::addRow("quotes and backslashes") << u"\"\\\"\\\\/"_s << 0.0 << 0;
+        QTest::addRow("non-ASCII") << u"Grüße 👋 \u2028\u2029 日本"_s << 1.0e-7 << -1;
+        QTest::addRow("lone surrogates") << QString(lone, 3) << 2.0 << 1;
+        QTest::addRow("empty") << QString() << 0.30000000000000004 << 100000;
+        QTest::addRow("no temperature")
+            << u"plain"_s << std::numeric_limits<double>::quiet_NaN() << 7;
+    }
+
+    void bodyIsExactlyWhatQJsonDocumentWrites() {
+        QFETCH(QString, content);
+        QFETCH(double, temperature);
+        QFETCH(int, maxTokens);
+        ChatRequest request = makeRequest({{u"system"_s, content}, {u"user"_s, content}}, true,
+                                          maxTokens, temperature);
+        request.model = content.isEmpty() ? u"m"_s : content;
+        QJsonArray messages;
+        for (const ChatMessage& message : request.messages)
+            messages.append(
+                QJsonObject{{u"role"_s, message.role}, {u"content"_s, message.content}});
+        QJsonObject expected{{u"model"_s, request.model},
+                             {u"messages"_s, messages},
+                             {u"stream"_s, true},
+                             {u"stream_options"_s, QJsonObject{{u"include_usage"_s, true}}}};
+        if (maxTokens >= 0)
+            expected.insert(u"max_tokens"_s, maxTokens);
+        if (!std::isnan(temperature))
+            expected.insert(u"temperature"_s, temperature);
+        const QByteArray body = m_codec.buildChatRequest(QUrl(u"http://h/v1"_s), {}, request).body;
+        QCOMPARE(body, QJsonDocument(expected).toJson(QJsonDocument::Compact));
     }
 
     void parseResponse_data() {
