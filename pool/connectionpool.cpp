@@ -208,6 +208,16 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
     m_config = config;
     m_requestTemplates.clear();
     m_retry = retryPolicyFrom(config);
+    if (config.noPool) {
+        // No pool reuses nothing: idle connections would only hold slots new requests need.
+        std::vector<Lane*> idle;
+        for (auto& lane : m_lanes) {
+            if (lane->inFlight == 0)
+                idle.push_back(lane.get());
+        }
+        for (Lane* lane : idle)
+            retireLane(*lane);
+    }
     for (auto& lane : m_lanes) {
         if (lane->inFlight == 0)
             scheduleHousekeeping(*lane);
