@@ -36,5 +36,6 @@ run fuzz_sseparser tests/data/providers/*.sse
 run fuzz_providers tests/data/providers/*
 run fuzz_dataset
 run fuzz_pricetable resources/prices.json
+run fuzz_requestbody
 echo "fuzz: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
