@@ -76,11 +76,15 @@ int runCommand(const QStringList& arguments) {
         for (const DatasetItem& item : dataset.items)
             work.append(item.request);
     } else {
+        // Every copy shares the one message list (implicit sharing): a million requests cost
+        // their index and little else.
+        ChatRequest repeated;
+        repeated.messages.append({u"user"_s, run.prompt});
+        work.reserve(run.requests);
         for (int i = 0; i < run.requests; ++i) {
-            ChatRequest request;
-            request.messages.append({u"user"_s, run.prompt});
+            ChatRequest request = repeated;
             request.index = QString::number(i);
-            work.append(request);
+            work.append(std::move(request));
         }
     }
     for (ChatRequest& request : work) {
