@@ -4,6 +4,7 @@
 #include <QJsonObject>
 
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -18,7 +19,16 @@ qint64 PriceTable::picoFromUsdPerToken(double usdPerToken) {
 
 QString PriceTable::formatUsd(qint64 pico, int decimals) {
     const bool negative = pico < 0;
-    const quint64 magnitude = negative ? quint64(-pico) : quint64(pico);
+    quint64 magnitude = negative ? 0 - quint64(pico) : quint64(pico);
+    // Rounded to the nearest shown digit (half up), like printf: truncating would understate.
+    if (decimals >= 0 && decimals < 12) {
+        quint64 unit = 1;
+        for (int i = decimals; i < 12; ++i)
+            unit *= 10;
+        if (magnitude <= std::numeric_limits<quint64>::max() - unit / 2)
+            magnitude += unit / 2;
+        magnitude -= magnitude % unit;
+    }
     const quint64 whole = magnitude / 1000000000000ULL;
     const quint64 fraction = magnitude % 1000000000000ULL;
     QString text = QString::number(whole);

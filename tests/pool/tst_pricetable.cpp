@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QTest>
 
+#include <limits>
+
 using namespace poolscope;
 using namespace Qt::StringLiterals;
 
@@ -92,6 +94,18 @@ private slots:
             total += *table.costPico(u"m"_s, usage);
         QCOMPARE(total, qint64(1000000));
         QCOMPARE(PriceTable::formatUsd(total), u"$0.000001"_s);
+    }
+
+    // Shown amounts round to the nearest digit, as the batch summary's printf does: the monitor
+    // and the batch page must not disagree by a digit, and truncating would understate.
+    void formattedAmountsRoundToNearest() {
+        QCOMPARE(PriceTable::formatUsd(47'543'500'000), u"$0.047544"_s); // half up
+        QCOMPARE(PriceTable::formatUsd(47'543'499'999), u"$0.047543"_s);
+        QCOMPARE(PriceTable::formatUsd(999'999'999'999, 4), u"$1.0000"_s); // carries into dollars
+        QCOMPARE(PriceTable::formatUsd(-1'500'000, 6), u"-$0.000002"_s);
+        QCOMPARE(PriceTable::formatUsd(123'456'789'012, 12), u"$0.123456789012"_s);
+        QCOMPARE(PriceTable::formatUsd(std::numeric_limits<qint64>::max(), 2),
+                 u"$9223372.04"_s); // no overflow at the top
     }
 
     void absurdPricesAndHugeTotalsAreNotNumbers() {

@@ -156,7 +156,7 @@ void TestRequestLogModel::displayedValues() {
     QCOMPARE(text(RequestLogModel::TtftColumn), u"40.0"_s);
     QCOMPARE(text(RequestLogModel::E2eColumn), u"250.0"_s);
     QCOMPARE(text(RequestLogModel::TokensColumn), u"~12 \u2192 34"_s);
-    QCOMPARE(text(RequestLogModel::CostColumn), u"$0.000001"_s);
+    QCOMPARE(text(RequestLogModel::CostColumn), u"$0.000002"_s); // $0.0000015, rounded half up
     QCOMPARE(model.index(0, RequestLogModel::StatusColumn).data(Qt::ToolTipRole).toString(),
              u"rate limited by the server"_s);
 }
