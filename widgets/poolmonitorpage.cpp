@@ -64,6 +64,26 @@ QString durationText(double ms) {
     return QString::number(ms, 'f', ms < 10 ? 1 : 0) + u" ms"_s;
 }
 
+// A rich-text table that sits beside a chart as its legend or its numbers.
+QLabel* makeLegendTable(const QString& objectName) {
+    auto* label = new QLabel();
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::RichText);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    label->setContentsMargins(4, 8, 8, 4);
+    return label;
+}
+
+QWidget* besideLegend(QWidget* chart, QLabel* legend) {
+    auto* body = new QWidget();
+    auto* row = new QHBoxLayout(body);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    row->addWidget(chart, 1);
+    row->addWidget(legend);
+    return body;
+}
+
 QString usdText(double usd) {
     const double magnitude = std::abs(usd);
     const int decimals = magnitude >= 100 ? 2 : magnitude >= 1 ? 3 : magnitude >= 0.01 ? 4 : 6;
@@ -270,17 +290,8 @@ QWidget* PoolMonitorPage::buildCharts() {
     m_windowCombo->setCurrentIndex(int(m_window));
     connect(m_windowCombo, &QComboBox::currentIndexChanged, this,
             [this] { setLatencyWindow(Window(m_windowCombo->currentData().toInt())); });
-    m_latencySummary = new QLabel();
-    m_latencySummary->setObjectName(u"latencySummary"_s);
-    m_latencySummary->setTextFormat(Qt::RichText);
-    m_latencySummary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_latencySummary->setContentsMargins(4, 8, 8, 4);
-    auto* latencyBody = new QWidget();
-    auto* latencyRow = new QHBoxLayout(latencyBody);
-    latencyRow->setContentsMargins(0, 0, 0, 0);
-    latencyRow->setSpacing(0);
-    latencyRow->addWidget(m_latencyChart, 1);
-    latencyRow->addWidget(m_latencySummary);
+    m_latencySummary = makeLegendTable(u"latencySummary"_s);
+    QWidget* latencyBody = besideLegend(m_latencyChart, m_latencySummary);
 
     m_throughputChart = new LiveChart(tr("requests/s"), grid);
     m_throughputChart->setObjectName(u"throughputChart"_s);
@@ -298,17 +309,8 @@ QWidget* PoolMonitorPage::buildCharts() {
     m_errorSummary = makeSummaryLabel(u"errorSummary"_s, grid);
     // Two entries per class do not fit under the chart: the table beside it is the legend.
     m_errorChart->chart()->legend()->hide();
-    m_errorTable = new QLabel();
-    m_errorTable->setObjectName(u"errorTable"_s);
-    m_errorTable->setTextFormat(Qt::RichText);
-    m_errorTable->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_errorTable->setContentsMargins(4, 8, 8, 4);
-    auto* errorBody = new QWidget();
-    auto* errorRow = new QHBoxLayout(errorBody);
-    errorRow->setContentsMargins(0, 0, 0, 0);
-    errorRow->setSpacing(0);
-    errorRow->addWidget(m_errorChart, 1);
-    errorRow->addWidget(m_errorTable);
+    m_errorTable = makeLegendTable(u"errorTable"_s);
+    QWidget* errorBody = besideLegend(m_errorChart, m_errorTable);
 
     m_spendChart = new LiveChart(tr("USD, cumulative"), grid);
     m_spendChart->setObjectName(u"spendChart"_s);
@@ -323,17 +325,8 @@ QWidget* PoolMonitorPage::buildCharts() {
     m_spendSummary = makeSummaryLabel(u"spendSummary"_s, grid);
     m_spendSummary->setTextFormat(Qt::RichText);
     // Who spent it: per profile and model, beside the curve.
-    m_spendTable = new QLabel();
-    m_spendTable->setObjectName(u"spendTable"_s);
-    m_spendTable->setTextFormat(Qt::RichText);
-    m_spendTable->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_spendTable->setContentsMargins(4, 8, 8, 4);
-    auto* spendBody = new QWidget();
-    auto* spendRow = new QHBoxLayout(spendBody);
-    spendRow->setContentsMargins(0, 0, 0, 0);
-    spendRow->setSpacing(0);
-    spendRow->addWidget(m_spendChart, 1);
-    spendRow->addWidget(m_spendTable);
+    m_spendTable = makeLegendTable(u"spendTable"_s);
+    QWidget* spendBody = besideLegend(m_spendChart, m_spendTable);
 
     m_advisor = new SizingAdvisorPanel(grid);
 
