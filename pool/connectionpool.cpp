@@ -795,9 +795,12 @@ void ConnectionPool::finishJob(PoolJob& job) {
     if (!job.record.ok)
         ++m_counters.requestsFailed;
     const quint64 id = job.id;
+    const bool reported = job.request.reportContent;
     const RequestRecord record = std::move(job.record);
     m_jobs.erase(id);
     emit requestFinished(record);
+    if (reported)
+        emit reportedRequestFinished(record);
 }
 
 void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serverClosing) {

@@ -65,6 +65,9 @@ public:
 signals:
     void requestFinished(const poolscope::RequestRecord& record);
     void contentReceived(quint64 id, const QString& delta); // ChatRequest::reportContent only
+    // The end of a ChatRequest::reportContent request, also sent as requestFinished: a chat
+    // waits for its answers here without receiving every record of a batch on its thread.
+    void reportedRequestFinished(const poolscope::RequestRecord& record);
     void snapshotReady(const poolscope::PoolSnapshot& snapshot);
     void leakSuspected(quint64 id, const QString& requestId, qint64 heldMs);
 

@@ -50,7 +50,8 @@ ChatColumn::ChatColumn(PoolHost* host, QWidget* parent)
     connect(m_profile, &QComboBox::textActivated, this, &ChatColumn::profileChosen);
     // Queued: the pool lives on its own thread.
     connect(m_host->pool(), &ConnectionPool::contentReceived, this, &ChatColumn::onContent);
-    connect(m_host->pool(), &ConnectionPool::requestFinished, this, &ChatColumn::onFinished);
+    connect(m_host->pool(), &ConnectionPool::reportedRequestFinished, this,
+            &ChatColumn::onFinished);
 }
 
 void ChatColumn::setProfiles(const QStringList& names) {

@@ -345,11 +345,15 @@ private slots:
         QObject context;
         connect(&pool, &ConnectionPool::contentReceived, &context,
                 [&streamed](quint64, const QString& delta) { streamed += delta; });
+        QList<quint64> reportedEnds;
+        connect(&pool, &ConnectionPool::reportedRequestFinished, &context,
+                [&reportedEnds](const RequestRecord& record) { reportedEnds.append(record.id); });
         ChatRequest watched = prompt(u"tell me"_s, true);
         watched.reportContent = true;
-        pool.submit(watched);
-        pool.submit(prompt(u"not watched"_s, true)); // its deltas must not be emitted
+        const quint64 watchedId = pool.submit(watched);
+        pool.submit(prompt(u"not watched"_s, true)); // its deltas and end must not be reported
         QTRY_COMPARE(done.records.size(), 2);
+        QCOMPARE(reportedEnds, QList<quint64>{watchedId});
         const RequestRecord& r = done.records.first().id < done.records.last().id
                                      ? done.records.first()
                                      : done.records.last();
