@@ -153,7 +153,6 @@ void BatchRunner::onRequestFinished(const RequestRecord& finished) {
     RequestRecord record = finished;
     record.costPicoUsd = m_prices.costPico(record.model, record.tokens);
     m_stats.add(record);
-    m_ledger.add(record);
     TimeSeriesRow& row = m_second.row;
     ++row.completed;
     (record.ok ? row.succeeded : row.failed) += 1;
@@ -238,7 +237,6 @@ QJsonObject BatchRunner::summary() const {
     pool.acquireTimeouts -= m_poolAtStart.acquireTimeouts;
     pool.leaks -= m_poolAtStart.leaks;
     QJsonObject json = m_stats.toJson(double(end - m_startedAtUs) / 1e6, pool);
-    json.insert(u"cost_by_model"_s, m_ledger.toJson());
     json.insert(u"stopped"_s, m_end == RunEnd::Completed       ? QJsonValue()
                               : m_end == RunEnd::BudgetReached ? QJsonValue(u"budget"_s)
                                                                : QJsonValue(u"stopped"_s));

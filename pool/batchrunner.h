@@ -55,8 +55,8 @@ public:
     void stop(); // no new requests; in-flight ones are cancelled
     void setPaused(bool paused);
     RunProgress progress() const;
-    QJsonObject summary() const; // RunStats' keys, cost_by_model (the ledger) and stopped
-    const CostLedger& ledger() const { return m_ledger; }
+    QJsonObject summary() const; // RunStats' keys (cost_by_model included) and stopped
+    const CostLedger& ledger() const { return m_stats.ledger(); }
     RunEnd end() const { return m_end; }
 
 signals:
@@ -83,7 +83,6 @@ private:
     RunOptions m_options;
     PriceTable m_prices;
     RunStats m_stats;
-    CostLedger m_ledger; // the same records by profile and model
     std::mt19937_64 m_random;
     std::unordered_map<quint64, qint64> m_inFlightWorstCase; // id → pico
     qint64 m_inFlightWorstPico = 0;

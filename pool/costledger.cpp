@@ -82,20 +82,23 @@ QList<CostLedger::Row> CostLedger::rows() const {
     return m_rows.values(); // QMap keeps (profile, model) order
 }
 
+void CostLedger::Row::merge(const Row& other) {
+    requests += other.requests;
+    succeeded += other.succeeded;
+    addSaturating(promptTokens, other.promptTokens);
+    addSaturating(cachedTokens, other.cachedTokens);
+    addSaturating(cacheWriteTokens, other.cacheWriteTokens);
+    addSaturating(completionTokens, other.completionTokens);
+    addSaturating(reasoningTokens, other.reasoningTokens);
+    costUnknownRequests += other.costUnknownRequests;
+    // The known requests of a row whose sum does not fit into this one become unknown.
+    addCost(*this, other.costPico, other.succeeded - other.costUnknownRequests);
+}
+
 CostLedger::Row CostLedger::total() const {
     Row total;
-    for (const Row& row : m_rows) {
-        total.requests += row.requests;
-        total.succeeded += row.succeeded;
-        addSaturating(total.promptTokens, row.promptTokens);
-        addSaturating(total.cachedTokens, row.cachedTokens);
-        addSaturating(total.cacheWriteTokens, row.cacheWriteTokens);
-        addSaturating(total.completionTokens, row.completionTokens);
-        addSaturating(total.reasoningTokens, row.reasoningTokens);
-        total.costUnknownRequests += row.costUnknownRequests;
-        // The known requests of a row whose sum does not fit into the total become unknown.
-        addCost(total, row.costPico, row.succeeded - row.costUnknownRequests);
-    }
+    for (const Row& row : m_rows)
+        total.merge(row);
     return total;
 }
 

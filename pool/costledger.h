@@ -36,6 +36,8 @@ public:
         // The known part is all there is: none when nothing in this row had a price.
         std::optional<qint64> knownCostPico() const;
         bool costComplete() const { return costUnknownRequests == 0; }
+        // Adds another row's counts (the total, or rows folded into one for a display).
+        void merge(const Row& other);
         QJsonObject toJson() const;
     };
 

@@ -13,6 +13,7 @@ void RunStats::add(const RequestRecord& record) {
     m_retries += quint64(std::max(0, record.attempts - 1));
     if (record.queueMs() >= 0)
         m_queue.record(record.queueUs);
+    m_ledger.add(record); // tokens and cost, of the requests that succeeded
     if (!record.ok) {
         ++m_errors[errorClassName(record.errorClass)];
         return;
@@ -26,16 +27,8 @@ void RunStats::add(const RequestRecord& record) {
         m_itl.record(gap);
     if (const double tpot = record.tpotMs(); tpot >= 0)
         m_tpot.record(qint64(std::llround(tpot * 1000.0)));
-    m_promptTokens += std::max<qint64>(0, record.tokens.prompt);
-    m_completionTokens += std::max<qint64>(0, record.tokens.completion);
-    m_cachedTokens += record.tokens.cached;
-    m_reasoningTokens += record.tokens.reasoning;
     if (record.tokens.estimated)
         ++m_estimatedTokenRequests;
-    if (record.costPicoUsd)
-        m_costPico += *record.costPicoUsd;
-    else
-        ++m_costUnknown;
 }
 
 QJsonObject RunStats::toJson(double durationSeconds, const PoolSnapshot& pool) const {
@@ -44,6 +37,7 @@ QJsonObject RunStats::toJson(double durationSeconds, const PoolSnapshot& pool) c
         const double scale = std::pow(10.0, digits);
         return std::round(value * scale) / scale;
     };
+    const CostLedger::Row total = m_ledger.total();
     QJsonObject errors;
     for (auto it = m_errors.begin(); it != m_errors.end(); ++it)
         errors.insert(it.key(), qint64(it.value()));
@@ -53,7 +47,7 @@ QJsonObject RunStats::toJson(double durationSeconds, const PoolSnapshot& pool) c
         {u"failed"_s, qint64(failed())},
         {u"duration_s"_s, rounded(durationSeconds, 3)},
         {u"throughput_rps"_s, rounded(double(m_succeeded) / duration, 2)},
-        {u"output_tokens_per_s"_s, rounded(double(m_completionTokens) / duration, 2)},
+        {u"output_tokens_per_s"_s, rounded(double(total.completionTokens) / duration, 2)},
         {u"latency_ms"_s, m_latency.summaryMs()},
         {u"ttft_ms"_s, m_ttft.summaryMs()},
         {u"itl_ms"_s, m_itl.summaryMs()},
@@ -61,15 +55,16 @@ QJsonObject RunStats::toJson(double durationSeconds, const PoolSnapshot& pool) c
         {u"queue_ms"_s, m_queue.summaryMs()},
         {u"tokens"_s,
          QJsonObject{
-             {u"prompt"_s, m_promptTokens},
-             {u"completion"_s, m_completionTokens},
-             {u"cached"_s, m_cachedTokens},
-             {u"reasoning"_s, m_reasoningTokens},
-             {u"total"_s, m_promptTokens + m_completionTokens},
+             {u"prompt"_s, total.promptTokens},
+             {u"completion"_s, total.completionTokens},
+             {u"cached"_s, total.cachedTokens},
+             {u"reasoning"_s, total.reasoningTokens},
+             {u"total"_s, total.promptTokens + total.completionTokens},
              {u"estimated_requests"_s, qint64(m_estimatedTokenRequests)},
          }},
-        {u"cost_usd"_s, double(m_costPico) / 1e12},
-        {u"cost_unknown_requests"_s, qint64(m_costUnknown)},
+        {u"cost_usd"_s, double(total.costPico) / 1e12},
+        {u"cost_unknown_requests"_s, total.costUnknownRequests},
+        {u"cost_by_model"_s, m_ledger.toJson()},
         {u"pool"_s,
          QJsonObject{
              {u"max_connections"_s, pool.max},

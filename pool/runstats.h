@@ -1,5 +1,6 @@
 #pragma once
 
+#include "costledger.h"
 #include "latencyhistogram.h"
 #include "poolsnapshot.h"
 #include "requestrecord.h"
@@ -19,9 +20,11 @@ public:
     quint64 requests() const { return m_requests; }
     quint64 succeeded() const { return m_succeeded; }
     quint64 failed() const { return m_requests - m_succeeded; }
-    qint64 costPico() const { return m_costPico; }
-    quint64 costUnknownRequests() const { return m_costUnknown; }
-    qint64 outputTokens() const { return m_completionTokens; }
+    qint64 costPico() const { return m_ledger.total().costPico; }
+    quint64 costUnknownRequests() const { return quint64(m_ledger.total().costUnknownRequests); }
+    qint64 outputTokens() const { return m_ledger.total().completionTokens; }
+    // Tokens and cost per (profile, model); the run's totals are its total().
+    const CostLedger& ledger() const { return m_ledger; }
     const LatencyHistogram& latency() const { return m_latency; }
     const LatencyHistogram& ttft() const { return m_ttft; }
     const QMap<QString, quint64>& errors() const { return m_errors; }
@@ -32,12 +35,7 @@ private:
     quint64 m_requests = 0;
     quint64 m_succeeded = 0;
     quint64 m_retries = 0;
-    quint64 m_costUnknown = 0;
-    qint64 m_costPico = 0;
-    qint64 m_promptTokens = 0;
-    qint64 m_completionTokens = 0;
-    qint64 m_cachedTokens = 0;
-    qint64 m_reasoningTokens = 0;
+    CostLedger m_ledger;
     quint64 m_estimatedTokenRequests = 0;
     LatencyHistogram m_latency;
     LatencyHistogram m_ttft;

@@ -128,8 +128,7 @@ void MonitorData::clear() {
     m_costLastMinuteSum = 0;
     m_closedCostPico = 0;
     m_recordCount = 0;
-    m_totalCostPico = 0;
-    m_unknownCost = 0;
+    m_ledger = CostLedger{};
 }
 
 void MonitorData::ensureOrigin(qint64 us) {
@@ -231,12 +230,9 @@ void MonitorData::addRecord(const RequestRecord& record) {
         ++stats.retriesByClass[name];
         ++classSeries(name).retryTotal;
     }
-    if (record.costPicoUsd) {
+    if (record.costPicoUsd)
         stats.costPico += *record.costPicoUsd;
-        m_totalCostPico += *record.costPicoUsd;
-    } else {
-        ++m_unknownCost;
-    }
+    m_ledger.add(record);
 }
 
 const MonitorData::SecondStats* MonitorData::closedSecond(qint64 second) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "costledger.h"
 #include "latencyhistogram.h"
 #include "poolsnapshot.h"
 #include "requestrecord.h"
@@ -86,8 +87,10 @@ public:
     std::array<LatencyHistogram, kMetricCount> windowHistograms(Window window) const;
 
     quint64 recordCount() const { return m_recordCount; }
-    qint64 totalCostPico() const { return m_totalCostPico; }
-    quint64 unknownCostRequests() const { return m_unknownCost; }
+    // Spend so far, per profile and model; the totals below are its total().
+    const CostLedger& costLedger() const { return m_ledger; }
+    qint64 totalCostPico() const { return m_ledger.total().costPico; }
+    quint64 unknownCostRequests() const { return quint64(m_ledger.total().costUnknownRequests); }
 
     // From the snapshots of the last minute: finished requests per second, and the mean time
     // one request held a connection (retries included), in seconds; -1 when unknown.
@@ -174,8 +177,7 @@ private:
     qint64 m_closedCostPico = 0;
 
     quint64 m_recordCount = 0;
-    qint64 m_totalCostPico = 0;
-    quint64 m_unknownCost = 0;
+    CostLedger m_ledger;
 };
 
 } // namespace poolscope

@@ -531,10 +531,8 @@ bool PoolMonitorPage::sameActivity(const PoolSnapshot& a, const PoolSnapshot& b)
 }
 
 void PoolMonitorPage::addRecords(const QList<RequestRecord>& records) {
-    for (const RequestRecord& record : records) {
+    for (const RequestRecord& record : records)
         m_data->addRecord(record);
-        m_ledger.add(record);
-    }
     m_pendingRecords.append(records);
     // Paused, the log holds back at most what it could show anyway.
     const qsizetype excess = m_pendingRecords.size() - m_logModel->capacity();
@@ -568,7 +566,6 @@ void PoolMonitorPage::setPaused(bool paused) {
 void PoolMonitorPage::clear() {
     m_redrawTimer.stop();
     m_data->clear();
-    m_ledger = CostLedger{};
     m_spendTable->clear();
     m_pendingRecords.clear();
     m_logModel->clear();
@@ -805,7 +802,7 @@ void PoolMonitorPage::updateAdvisor() {
                                                       .arg(m_data->unknownCostRequests())) +
             u"</span>"_s;
     m_spendSummary->setText(html);
-    m_spendTable->setText(spendBreakdownHtml(m_ledger));
+    m_spendTable->setText(spendBreakdownHtml(m_data->costLedger()));
 }
 
 void PoolMonitorPage::updateStatus() {

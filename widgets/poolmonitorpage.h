@@ -1,6 +1,5 @@
 #pragma once
 
-#include "costledger.h"
 #include "monitordata.h"
 #include "poolsnapshot.h"
 #include "requestrecord.h"
@@ -136,7 +135,6 @@ private:
     QStringList m_errorClassesShown;
     LiveChart* m_spendChart = nullptr;
     QLabel* m_spendTable = nullptr; // per profile and model
-    CostLedger m_ledger;
     QLabel* m_spendSummary = nullptr;
     SizingAdvisorPanel* m_advisor = nullptr;
     RequestLogModel* m_logModel = nullptr;

@@ -59,13 +59,8 @@ QString spendBreakdownHtml(const CostLedger& ledger, int maxRows) {
     }
     if (shown < rows.size()) {
         CostLedger::Row rest;
-        for (qsizetype i = shown; i < rows.size(); ++i) {
-            rest.requests += rows[i].requests;
-            rest.completionTokens += rows[i].completionTokens;
-            rest.costPico += rows[i].costPico;
-            rest.costUnknownRequests += rows[i].costUnknownRequests;
-            rest.succeeded += rows[i].succeeded;
-        }
+        for (qsizetype i = shown; i < rows.size(); ++i)
+            rest.merge(rows[i]);
         addRow(tr("%1 others").arg(rows.size() - shown), rest);
     }
     if (rows.size() > 1)
