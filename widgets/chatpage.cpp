@@ -123,9 +123,6 @@ ChatPage::ChatPage(PoolHost* host, PoolHost* compareHost, QWidget* parent)
     m_temperature->setValue(
         settings.value(u"playground/temperature"_s, kDefaultTemperature).toDouble());
     m_maxTokens->setValue(settings.value(u"playground/maxTokens"_s, 0).toInt());
-    connect(m_system, &QPlainTextEdit::textChanged, this, &ChatPage::saveParameters);
-    connect(m_temperature, &QDoubleSpinBox::valueChanged, this, &ChatPage::saveParameters);
-    connect(m_maxTokens, &QSpinBox::valueChanged, this, &ChatPage::saveParameters);
 
     setFocusProxy(m_input); // the prompt box has the keyboard when the page opens
     connect(m_send, &QPushButton::clicked, this, &ChatPage::send);
@@ -145,6 +142,10 @@ ChatPage::ChatPage(PoolHost* host, PoolHost* compareHost, QWidget* parent)
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B),
              [this] { m_sideBySide->setChecked(!m_sideBySide->isChecked()); });
     updateButtons();
+}
+
+ChatPage::~ChatPage() {
+    saveParameters();
 }
 
 void ChatPage::setModel(const QString& model) {
@@ -200,6 +201,7 @@ void ChatPage::send() {
     if (prompt.isEmpty() || isBusy())
         return;
     const ChatParameters chosen = parameters();
+    saveParameters(); // when they are used, not on every keystroke: each save writes the file
     m_main->send(prompt, chosen);
     if (isSideBySide())
         m_compare->send(prompt, chosen);

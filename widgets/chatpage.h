@@ -29,6 +29,7 @@ class ChatPage : public QWidget {
 public:
     // compareHost: the pool of the side-by-side column; null disables side by side.
     explicit ChatPage(PoolHost* host, PoolHost* compareHost = nullptr, QWidget* parent = nullptr);
+    ~ChatPage() override; // keeps the system prompt and parameters for the next start
 
     ChatColumn* mainColumn() const { return m_main; }
     ChatColumn* compareColumn() const { return m_compare; } // null without a compare pool

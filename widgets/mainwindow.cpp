@@ -162,7 +162,7 @@ void MainWindow::setupProfiles() {
                     m_context.compareHost->setEndpoint(endpoint);
                     ChatColumn* column = m_chat->compareColumn();
                     column->setProfile(profile.name);
-                    if (column->model().isEmpty() || column->property("userChoice").toBool())
+                    if (column->model().isEmpty() || m_compareUserChoice)
                         column->setModel(endpoint.model);
                     QSettings().setValue(u"playground/compareProfile"_s, profile.name);
                 });
@@ -173,7 +173,7 @@ void MainWindow::setupProfiles() {
                                 error + tr(".\n\nSet a key in Settings → Profiles and API keys."));
                 });
         connect(m_chat, &ChatPage::compareProfileChosen, this, [this](const QString& name) {
-            m_chat->compareColumn()->setProperty("userChoice", true);
+            m_compareUserChoice = true;
             chooseCompareProfile(name);
         });
         connect(m_chat, &ChatPage::sideBySideChanged, this,
@@ -191,7 +191,6 @@ void MainWindow::setupProfiles() {
         QSettings().value(u"playground/profile"_s, Profile::simulatorName()).toString();
     if (saved != m_activeProfile && findProfile(saved)) {
         m_userChoice = false;
-        m_requestedProfile = saved;
         m_resolver->resolve(*findProfile(saved));
     } else if (const auto active = findProfile(m_activeProfile)) {
         m_activeDefinition = *active;
@@ -223,7 +222,6 @@ void MainWindow::chooseProfile(const QString& name) {
         return;
     }
     m_userChoice = true;
-    m_requestedProfile = name;
     statusBar()->showMessage(tr("Switching to profile %1…").arg(name));
     m_resolver->resolve(*profile);
 }
@@ -236,7 +234,6 @@ void MainWindow::chooseCompareProfile(const QString& name) {
 
 void MainWindow::onResolved(const Profile& profile, const Endpoint& endpoint,
                             const QString& keySource) {
-    m_requestedProfile.clear();
     const bool switched = profile.name != m_activeProfile || profile != m_activeDefinition;
     m_activeProfile = profile.name;
     m_activeDefinition = profile;
@@ -261,7 +258,6 @@ void MainWindow::onResolved(const Profile& profile, const Endpoint& endpoint,
 }
 
 void MainWindow::onResolveFailed(const Profile& profile, const QString& error) {
-    m_requestedProfile.clear();
     m_chat->mainColumn()->setProfile(m_activeProfile); // the choice did not happen
     statusBar()->clearMessage();
     emit profileFailed(profile.name, error);
@@ -333,8 +329,8 @@ void MainWindow::importPrices(const PriceTable& imported) {
         QSaveFile file(m_context.priceOverridesPath);
         if (!file.open(QIODevice::WriteOnly) || file.write(overrides.toJson()) < 0 ||
             !file.commit())
-            QMessageBox::warning(
-                this, tr("Prices"),
+            showWarning(
+                tr("Prices"),
                 tr("The prices apply now but could not be saved: %1").arg(file.errorString()));
     }
     statusBar()->showMessage(tr("%n price(s) imported", nullptr, imported.size()), 4000);

@@ -94,10 +94,10 @@ private:
     EndpointResolver* m_resolver = nullptr;
     EndpointResolver* m_compareResolver = nullptr;
     QString m_activeProfile;    // what the main pool talks to now
-    QString m_requestedProfile; // being resolved (empty: none)
     bool m_userChoice = false;  // the pending choice came from a person, not the last session
     Profile m_activeDefinition; // to notice when the active profile is edited
     QString m_compareProfile;
+    bool m_compareUserChoice = false; // a person picked it: its model follows the profile
 };
 
 } // namespace poolscope

@@ -34,6 +34,8 @@ ProfilesPanel::ProfilesPanel(ProfileStore* profiles, SecretStore* secrets, QWidg
     , m_deleteKey(new QPushButton(tr("&Delete key"), this)) {
     m_table->setObjectName(u"profileTable"_s);
     m_notice->setObjectName(u"profileNotice"_s);
+    m_setKey->setObjectName(u"setKeyButton"_s);
+    m_deleteKey->setObjectName(u"deleteKeyButton"_s);
     m_table->setColumnCount(ColumnCount);
     m_table->setHorizontalHeaderLabels(
         {tr("Profile"), tr("Server"), tr("API"), tr("Model"), tr("Key")});
@@ -106,14 +108,21 @@ QString ProfilesPanel::selectedProfile() const {
 }
 
 void ProfilesPanel::selectProfile(const QString& name) {
+    if (const int row = rowOf(name); row >= 0)
+        m_table->selectRow(row);
+}
+
+int ProfilesPanel::rowOf(const QString& profile) const {
     for (int row = 0; row < m_table->rowCount(); ++row) {
-        if (m_table->item(row, NameColumn)->text() == name)
-            m_table->selectRow(row);
+        if (m_table->item(row, NameColumn)->text() == profile)
+            return row;
     }
+    return -1;
 }
 
 QString ProfilesPanel::keyText(const QString& profile) const {
-    return m_keyTexts.value(profile);
+    const int row = rowOf(profile);
+    return row < 0 ? QString() : m_table->item(row, KeyColumn)->text();
 }
 
 QString ProfilesPanel::notice() const {
@@ -129,15 +138,12 @@ void ProfilesPanel::reload() {
         const QStringList cells{profile.name,
                                 profile.usesSimulator() ? tr("built-in simulator")
                                                         : profile.baseUrl.toString(),
-                                apiStyleName(profile.api), profile.model, QString()};
+                                apiStyleName(profile.api), profile.model,
+                                profile.usesSimulator() ? tr("none needed") : QString()};
         for (int column = 0; column < ColumnCount; ++column)
             m_table->setItem(row, column, new QTableWidgetItem(cells[column]));
-        if (profile.usesSimulator()) {
-            m_keyTexts.insert(profile.name, tr("none needed"));
-            m_table->item(row, KeyColumn)->setText(tr("none needed"));
-        } else {
+        if (!profile.usesSimulator())
             refreshKey(profile.name);
-        }
     }
     selectProfile(selected.isEmpty() ? Profile::simulatorName() : selected);
     updateButtons();
@@ -168,11 +174,12 @@ void ProfilesPanel::onSecret(const SecretResult& result) {
         } else {
             text = tr("keychain error: %1").arg(result.errorString);
         }
-        m_keyTexts.insert(result.profile, text);
-        for (int row = 0; row < m_table->rowCount(); ++row) {
-            if (m_table->item(row, NameColumn)->text() == result.profile)
-                m_table->item(row, KeyColumn)->setText(text);
-        }
+        if (result.ok())
+            m_storedKeys.insert(result.profile);
+        else
+            m_storedKeys.remove(result.profile);
+        if (const int row = rowOf(result.profile); row >= 0)
+            m_table->item(row, KeyColumn)->setText(text);
         updateButtons();
         break;
     }
@@ -217,9 +224,9 @@ void ProfilesPanel::updateButtons() {
     m_edit->setEnabled(editable);
     m_remove->setEnabled(editable);
     m_setKey->setEnabled(editable);
-    m_setKey->setText(m_keyTexts.value(name).contains(QChar(0x2022)) ? tr("Replace &key…")
-                                                                     : tr("Set &key…"));
-    m_deleteKey->setEnabled(editable && m_keyTexts.value(name).contains(QChar(0x2022)));
+    const bool stored = m_storedKeys.contains(name);
+    m_setKey->setText(stored ? tr("Replace &key…") : tr("Set &key…"));
+    m_deleteKey->setEnabled(editable && stored);
 }
 
 void ProfilesPanel::editSelected() {
@@ -249,19 +256,19 @@ void ProfilesPanel::askForKey() {
 }
 
 void ProfilesPanel::addProfile(const Profile& profile) {
-    QString error;
-    if (!m_profiles->add(profile, &error))
-        showNotice(error, true);
-    else
-        selectProfile(profile.name);
+    save(profile, false);
 }
 
 void ProfilesPanel::replaceProfile(const Profile& profile) {
+    save(profile, true);
+}
+
+void ProfilesPanel::save(const Profile& profile, bool replace) {
     QString error;
-    if (!m_profiles->replace(profile, &error))
-        showNotice(error, true);
-    else
+    if (replace ? m_profiles->replace(profile, &error) : m_profiles->add(profile, &error))
         selectProfile(profile.name);
+    else
+        showNotice(error, true);
 }
 
 void ProfilesPanel::removeProfile(const QString& name) {

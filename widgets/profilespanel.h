@@ -2,7 +2,7 @@
 
 #include "secretstore.h"
 
-#include <QHash>
+#include <QSet>
 #include <QWidget>
 
 #include <functional>
@@ -46,6 +46,8 @@ signals:
 
 private:
     void reload();
+    int rowOf(const QString& profile) const; // -1: not in the table
+    void save(const Profile& profile, bool replace);
     void refreshKey(const QString& profile);
     void onSecret(const SecretResult& result);
     void showNotice(const QString& text, bool problem);
@@ -55,7 +57,7 @@ private:
 
     ProfileStore* m_profiles;
     SecretStore* m_secrets;
-    QHash<QString, QString> m_keyTexts;
+    QSet<QString> m_storedKeys; // profiles whose key the store holds
     QTableWidget* m_table;
     QLabel* m_notice;
     QPushButton* m_add;

@@ -79,7 +79,12 @@ private slots:
         QVERIFY(secrets.contains(u"groq"_s));
         QTRY_VERIFY(panel.keyText(u"groq"_s).contains(u"OLD1"_s));
         QVERIFY(!panel.keyText(u"groq"_s).contains(u"gsk_live"_s));
-        QVERIFY(panel.findChild<QPushButton*>()->isEnabled());
+        // With a key stored, it can be deleted, and setting one replaces it.
+        auto* deleteKey = panel.findChild<QPushButton*>(u"deleteKeyButton"_s);
+        auto* setKey = panel.findChild<QPushButton*>(u"setKeyButton"_s);
+        QVERIFY(deleteKey && setKey);
+        QVERIFY(deleteKey->isEnabled());
+        QVERIFY(setKey->text().contains(u"Replace"_s));
 
         panel.setKey(u"groq"_s, "gsk_live_0123456789abcdefNEW2"); // replace
         QTRY_VERIFY(panel.keyText(u"groq"_s).contains(u"NEW2"_s));
@@ -93,6 +98,8 @@ private slots:
         QTRY_COMPARE(changed.size(), 3);
         QVERIFY(!secrets.contains(u"groq"_s));
         QTRY_VERIFY(panel.keyText(u"groq"_s).contains(u"none"_s));
+        QVERIFY(!deleteKey->isEnabled()); // nothing left to delete
+        QVERIFY(!setKey->text().contains(u"Replace"_s));
 
         // Removing the profile removes its key too.
         panel.setKey(u"groq"_s, "gsk_live_0123456789abcdefGONE");
