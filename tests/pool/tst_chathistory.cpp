@@ -6,6 +6,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 using namespace poolscope;
 using namespace Qt::StringLiterals;
 
@@ -65,6 +69,27 @@ private slots:
         const ChatHistoryLoad load = loadChatHistory(path);
         QVERIFY2(load.error.isEmpty(), qPrintable(load.error));
         QCOMPARE(load.history, sample());
+    }
+
+    // What makes a crash harmless: a save never writes into the existing file, it puts a new
+    // one in its place. A second name for the old file (a hard link) still shows the old
+    // content after the save; a save that rewrote the file in place would change it too.
+    void aSaveReplacesTheFileInsteadOfRewritingIt() {
+#ifdef Q_OS_UNIX
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"chat-history.json"_s);
+        QVERIFY(saveChatHistory(path, sample(), nullptr));
+        const QString oldName = dir.filePath(u"old-name.json"_s);
+        QCOMPARE(
+            ::link(QFile::encodeName(path).constData(), QFile::encodeName(oldName).constData()), 0);
+        ChatHistory changed = sample();
+        changed.conversations.first().turns.append({u"user"_s, u"one more"_s, {}});
+        QVERIFY(saveChatHistory(path, changed, nullptr));
+        QCOMPARE(loadChatHistory(path).history, changed);
+        QCOMPARE(loadChatHistory(oldName).history, sample()); // untouched: replaced, not rewritten
+#else
+        QSKIP("hard links are a POSIX way to tell a replaced file from a rewritten one");
+#endif
     }
 
     // A file damaged some other way (a disk error, a hand edit) is kept aside, not lost, and
