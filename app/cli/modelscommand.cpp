@@ -2,7 +2,7 @@
 
 #include "exitcodes.h"
 #include "providercodec.h"
-#include "providerpresets.h"
+#include "serveroptions.h"
 #include "simulatorthread.h"
 
 #include <QCommandLineParser>
@@ -30,12 +30,8 @@ int modelsCommand(const QStringList& arguments) {
         u"List the models a server offers (GET {base}/models). With no --base-url, the "
         u"built-in simulator's."_s);
     parser.addHelpOption();
+    parser.addOptions(serverOptions());
     parser.addOptions({
-        {u"base-url"_s, u"API root, e.g. https://api.openai.com/v1."_s, u"URL"_s},
-        {u"api"_s, u"Wire format: openai, anthropic or gemini (default openai)."_s, u"STYLE"_s},
-        {u"api-key-env"_s, u"Environment variable holding the key (default by provider)."_s,
-         u"VAR"_s},
-        {u"ca-cert"_s, u"Also trust this PEM certificate."_s, u"FILE"_s},
         {u"timeout"_s, u"Give up after this long (default 30000)."_s, u"ms"_s, u"30000"_s},
     });
     QStringList argv = arguments;
@@ -46,25 +42,15 @@ int modelsCommand(const QStringList& arguments) {
         QTextStream(stdout) << parser.helpText();
         return ExitOk;
     }
-    ApiStyle api = ApiStyle::OpenAI;
-    if (parser.isSet(u"api"_s)) {
-        const auto style = apiStyleFromName(parser.value(u"api"_s));
-        if (!style)
-            return fail(u"--api expects openai, anthropic or gemini"_s);
-        api = *style;
-    }
-    sim::SimulatorThread simulator;
-    QUrl base;
-    QByteArray key;
     QString error;
-    if (parser.isSet(u"base-url"_s)) {
-        base = QUrl(parser.value(u"base-url"_s));
-        if (!base.isValid() || (base.scheme() != u"http"_s && base.scheme() != u"https"_s))
-            return fail(u"--base-url expects an http:// or https:// URL"_s);
-        const QString variable = parser.isSet(u"api-key-env"_s) ? parser.value(u"api-key-env"_s)
-                                                                : defaultKeyEnvVar(api, base);
-        key = qgetenv(variable.toLocal8Bit().constData());
-    } else {
+    const std::optional<ServerChoice> server = readServerOptions(parser, &error);
+    if (!server)
+        return fail(error);
+    const ApiStyle api = server->api;
+    QUrl base = server->baseUrl;
+    const QByteArray key = server->apiKey;
+    sim::SimulatorThread simulator;
+    if (base.isEmpty()) {
         if (!simulator.start({}, 0, &error))
             return fail(u"cannot start the built-in simulator: "_s + error, ExitSomeFailed);
         base = simulator.baseUrl();
@@ -79,10 +65,9 @@ int modelsCommand(const QStringList& arguments) {
     QNetworkRequest request(spec.url);
     for (const auto& [name, value] : spec.headers)
         request.setRawHeader(name, value);
-    if (parser.isSet(u"ca-cert"_s)) {
+    if (!server->extraCaCertificates.isEmpty()) {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setCaCertificates(ssl.caCertificates() +
-                              QSslCertificate::fromPath(parser.value(u"ca-cert"_s)));
+        ssl.setCaCertificates(ssl.caCertificates() + server->extraCaCertificates);
         request.setSslConfiguration(ssl);
     }
     request.setTransferTimeout(timeoutMs);

@@ -2,7 +2,7 @@
 
 #include "apikeychoice.h"
 #include "appdefaults.h"
-#include "providerpresets.h"
+#include "serveroptions.h"
 
 #include "../keychainsecretstore.h"
 #include "keyscommand.h"
@@ -137,14 +137,11 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         u"With no --base-url the built-in simulator answers on 127.0.0.1.\n"
         u"Exit status: 0 all succeeded, 1 some failed, 2 bad usage or input, 3 stopped."_s);
     parser.addHelpOption();
+    parser.addOptions(serverOptions());
     parser.addOptions({
-        {u"base-url"_s, u"API root, e.g. https://api.openai.com/v1."_s, u"URL"_s},
-        {u"api"_s, u"Wire format: openai, anthropic or gemini (default openai)."_s, u"STYLE"_s},
         {u"model"_s, u"Model name (a dataset line's own model wins)."_s, u"NAME"_s},
         {u"profile"_s, u"A saved profile; its key comes from the OS keychain, else its variable."_s,
          u"NAME"_s},
-        {u"api-key-env"_s, u"Environment variable holding the key (default by provider)."_s,
-         u"VAR"_s},
         {u"dataset"_s, u"Prompts: .txt (one a line), .jsonl or .csv."_s, u"FILE"_s},
         {u"prompt"_s, u"One prompt, sent --requests times."_s, u"TEXT"_s},
         {u"requests"_s, u"How many times to send --prompt (default 1)."_s, u"N"_s},
@@ -160,7 +157,6 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         {u"rpm"_s, u"Client-side limit, requests per minute."_s, u"N"_s},
         {u"tpm"_s, u"Client-side limit, tokens per minute (estimated)."_s, u"N"_s},
         {u"budget"_s, u"Stop sending once this many USD could be spent."_s, u"USD"_s},
-        {u"ca-cert"_s, u"Also trust this PEM certificate (self-signed servers)."_s, u"FILE"_s},
         {u"proxy"_s, u"HTTP proxy, e.g. http://127.0.0.1:3128."_s, u"URL"_s},
         {u"out"_s, u"Write one JSON record per request, as each lands."_s, u"FILE.jsonl"_s},
         {u"resume"_s, u"Skip the requests already recorded in --out."_s},
@@ -200,29 +196,13 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
 
     RunInvocation run;
     run.prices = app::loadPrices();
-    if (parser.isSet(u"api"_s)) {
-        const auto api = apiStyleFromName(parser.value(u"api"_s));
-        if (!api) {
-            *error = u"--api expects openai, anthropic or gemini"_s;
-            return std::nullopt;
-        }
-        run.endpoint.api = *api;
-    }
-    if (parser.isSet(u"base-url"_s)) {
-        const QUrl url = QUrl::fromUserInput(parser.value(u"base-url"_s));
-        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
-            *error = u"--base-url expects an http:// or https:// URL"_s;
-            return std::nullopt;
-        }
-        run.endpoint.baseUrl = url;
-        const QString variable = parser.isSet(u"api-key-env"_s)
-                                     ? parser.value(u"api-key-env"_s)
-                                     : defaultKeyEnvVar(run.endpoint.api, url);
-        run.endpoint.apiKey = qgetenv(variable.toLocal8Bit().constData());
-        if (run.endpoint.apiKey.isEmpty() && parser.isSet(u"api-key-env"_s)) {
-            *error = u"the environment variable "_s + variable + u" is empty"_s;
-            return std::nullopt;
-        }
+    const std::optional<ServerChoice> server = readServerOptions(parser, error);
+    if (!server)
+        return std::nullopt;
+    run.endpoint.api = server->api;
+    if (!server->baseUrl.isEmpty()) {
+        run.endpoint.baseUrl = server->baseUrl;
+        run.endpoint.apiKey = server->apiKey;
     } else {
         run.useSimulator = true;
         run.simScenario = parser.value(u"sim-scenario"_s);
@@ -325,15 +305,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
     if (run.useSimulator && seed > 0)
         run.simConfig.seed = quint64(seed);
 
-    if (parser.isSet(u"ca-cert"_s)) {
-        const QList<QSslCertificate> certificates =
-            QSslCertificate::fromPath(parser.value(u"ca-cert"_s), QSsl::Pem);
-        if (certificates.isEmpty()) {
-            *error = u"--ca-cert: no PEM certificate in "_s + parser.value(u"ca-cert"_s);
-            return std::nullopt;
-        }
-        run.endpoint.extraCaCertificates = certificates;
-    }
+    if (!server->extraCaCertificates.isEmpty())
+        run.endpoint.extraCaCertificates = server->extraCaCertificates;
     if (parser.isSet(u"proxy"_s)) {
         const QUrl proxyUrl = QUrl::fromUserInput(parser.value(u"proxy"_s));
         if (!proxyUrl.isValid() || proxyUrl.host().isEmpty()) {

@@ -88,6 +88,14 @@ private slots:
             << QByteArray("exclude");
         QTest::addRow("missing dataset")
             << QStringList{u"run"_s, u"--dataset"_s, u"/no/such"_s} << QByteArray("cannot read");
+        // One set of server options for run and models: neither trusts nothing silently.
+        QTest::addRow("models: no certificate in --ca-cert")
+            << QStringList{u"models"_s, u"--ca-cert"_s, u"/no/such.pem"_s}
+            << QByteArray("no PEM certificate");
+        QTest::addRow("models: empty --api-key-env")
+            << QStringList{u"models"_s, u"--base-url"_s, u"http://127.0.0.1:1/v1"_s,
+                           u"--api-key-env"_s, u"POOLSCOPE_TEST_SURELY_UNSET"_s}
+            << QByteArray("POOLSCOPE_TEST_SURELY_UNSET is empty");
     }
     void badUsageExitsTwo() {
         QFETCH(QStringList, arguments);
