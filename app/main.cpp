@@ -2,6 +2,7 @@
 // or hands the command line to a subcommand.
 #include "appdefaults.h"
 #include "connectionpool.h"
+#include "descriptorbudget.h"
 #include "fallbacksecretstore.h"
 #include "keychainsecretstore.h"
 #include "keyscommand.h"
@@ -87,7 +88,11 @@ int runWindow(int argc, char** argv) {
     endpoint.api = poolscope::ApiStyle::OpenAI;
     endpoint.model = poolscope::Profile::simulator().model;
     QSettings settings;
-    const poolscope::PoolConfig poolConfig = poolscope::loadPoolConfig(settings);
+    // Connections cost file descriptors: raise the soft limit, and keep the pool within it.
+    const poolscope::DescriptorBudget descriptors = poolscope::raiseDescriptorLimit();
+    poolscope::PoolConfig poolConfig = poolscope::loadPoolConfig(settings);
+    poolConfig.maxConnections = descriptors.connectionsAllowed(poolConfig.maxConnections, true);
+    poolConfig.minIdle = std::min(poolConfig.minIdle, poolConfig.maxConnections);
     poolscope::PoolHost host(endpoint, poolConfig);
     // The playground's side-by-side column gets a pool of its own: its provider is another
     // server, and its connections must not count against the main pool's.
@@ -104,6 +109,7 @@ int runWindow(int argc, char** argv) {
     context.host = &host;
     context.compareHost = &compareHost;
     context.poolConfig = poolConfig;
+    context.descriptors = descriptors;
     context.prices = poolscope::app::loadPrices();
     context.priceOverridesPath = poolscope::app::priceOverridesPath();
     context.profiles = &profiles;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "descriptorbudget.h"
 #include "endpoint.h"
 #include "poolconfig.h"
 #include "pricetable.h"
@@ -42,6 +43,7 @@ struct MainWindowContext {
     QString scenario;
     std::function<void(const QString&)> setScenario; // empty: not on the simulator
     QString priceOverridesPath;                      // where imported prices are kept
+    DescriptorBudget descriptors; // caps max connections to what the process may open
 };
 
 // The main window: Playground, Monitor, Batch and Settings in tabs, the pool's state in the
@@ -73,7 +75,7 @@ signals:
     void profileFailed(const QString& name, const QString& error);
 
 private:
-    void applyPoolConfig(const PoolConfig& config);
+    void applyPoolConfig(const PoolConfig& requested);
     void importPrices(const PriceTable& imported);
     void setupProfiles();
     void onResolved(const Profile& profile, const Endpoint& endpoint, const QString& keySource);

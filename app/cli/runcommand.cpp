@@ -3,6 +3,7 @@
 #include "batchrunner.h"
 #include "connectionpool.h"
 #include "dataset.h"
+#include "descriptorbudget.h"
 #include "exitcodes.h"
 #include "interruptwatcher.h"
 #include "metricsexporter.h"
@@ -160,6 +161,24 @@ int runCommand(const QStringList& arguments) {
         }
         QTextStream(stderr) << "Prometheus metrics at http://127.0.0.1:" << metrics.port()
                             << "/metrics" << Qt::endl;
+    }
+
+    // Each connection costs descriptors; past the limit connects fail with "Too many open
+    // files". Raise the soft limit, and if the pool still would not fit, cap it so that the
+    // surplus waits in the pool's queue instead of failing.
+    const DescriptorBudget descriptors = raiseDescriptorLimit();
+    const int requested = run.poolConfig.maxConnections;
+    const int allowed = descriptors.connectionsAllowed(requested, run.useSimulator);
+    if (allowed < requested) {
+        QTextStream(stderr) << "poolscope run: --max-connections " << requested << " needs about "
+                            << descriptors.needed(requested, run.useSimulator)
+                            << " file descriptors and this process may open " << descriptors.limit
+                            << " (ulimit -n; the hard limit is " << descriptors.hardLimit
+                            << "): using at most " << allowed
+                            << " connections, the other requests wait in the pool's queue"
+                            << Qt::endl;
+        run.poolConfig.maxConnections = allowed;
+        run.poolConfig.minIdle = std::min(run.poolConfig.minIdle, allowed);
     }
 
     PoolHost host(run.endpoint, run.poolConfig);

@@ -13,6 +13,10 @@
 
 #include <csignal>
 
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -135,6 +139,35 @@ private slots:
         for (const QString& key : {u"mean"_s, u"p50"_s, u"p90"_s, u"p95"_s, u"p99"_s, u"max"_s})
             QVERIFY(summary.value(u"latency_ms"_s).toObject().contains(key));
         QCOMPARE(summary.value(u"pool"_s).toObject().value(u"connections_opened"_s).toInt(), 10);
+    }
+
+    void poolStaysWithinTheDescriptorLimit() {
+#ifdef Q_OS_UNIX
+        // 200 descriptors in all, hard limit included: 100 connections to the built-in
+        // simulator would need about 364, so the pool is capped at (200 - 64) / 3 = 45 and the
+        // other requests wait for a connection instead of failing with "Too many open files".
+        QProcess process;
+        process.setChildProcessModifier([] {
+            const rlimit tight{200, 200};
+            setrlimit(RLIMIT_NOFILE, &tight);
+        });
+        process.start(kBinary, {u"run"_s, u"--prompt"_s, u"hi"_s, u"--requests"_s, u"200"_s,
+                                u"--concurrency"_s, u"100"_s, u"--max-connections"_s, u"100"_s,
+                                u"--retries"_s, u"0"_s, u"--json"_s});
+        QVERIFY(process.waitForFinished(120000));
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, err.constData());
+        QVERIFY2(err.contains("using at most 45 connections"), err.constData());
+        const QJsonObject summary =
+            QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QCOMPARE(summary.value(u"succeeded"_s).toInt(), 200);
+        const QJsonObject pool = summary.value(u"pool"_s).toObject();
+        QCOMPARE(pool.value(u"max_connections"_s).toInt(), 45);
+        QVERIFY(pool.value(u"max_active"_s).toInt() <= 45);
+        QVERIFY(pool.value(u"connections_opened"_s).toInt() <= 45);
+#else
+        QSKIP("descriptor limits are POSIX");
+#endif
     }
 
     void badDatasetLinesAreNamed() {

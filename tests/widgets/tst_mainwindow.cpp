@@ -6,15 +6,19 @@
 #include "fixtureserver.h"
 #include "mainwindow.h"
 #include "memorysecretstore.h"
+#include "poolconfigio.h"
 #include "poolhost.h"
 #include "profilestore.h"
+#include "settingspage.h"
 #include "simulatorthread.h"
 
 #include <QFile>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -149,6 +153,33 @@ private slots:
         QVERIFY(activated.wait());
         QCOMPARE(window.activeProfile(), Profile::simulatorName());
         QVERIFY(chat(window, u"back on the simulator"_s).ok);
+    }
+
+    void morePoolThanDescriptorsIsCappedAndSaid() {
+        PoolHost host(m_simulatorEndpoint, PoolConfig{});
+        MainWindowContext fixture = context(&host, nullptr);
+        fixture.descriptors.limit = 200; // (200 - 64) / 3 connections fit beside the simulator
+        MainWindow window(fixture);
+        PoolConfig asked;
+        asked.maxConnections = 100;
+        asked.minIdle = 80;
+        emit window.settingsPage()->poolConfigApplied(asked);
+        QVERIFY2(
+            window.statusBar()->currentMessage().contains(u"max 45 connections, min idle 45"_s),
+            qPrintable(window.statusBar()->currentMessage()));
+        auto* warning = window.findChild<QMessageBox*>(u"warning"_s);
+        QVERIFY(warning);
+        QVERIFY2(warning->text().contains(u"at most 45"_s), qPrintable(warning->text()));
+        QSettings settings;
+        QCOMPARE(loadPoolConfig(settings).maxConnections, 100); // what was asked is kept
+        warning->close();
+
+        asked.maxConnections = 40;
+        asked.minIdle = 0;
+        emit window.settingsPage()->poolConfigApplied(asked);
+        QVERIFY(window.statusBar()->currentMessage().contains(u"max 40 connections"_s));
+        for (const QMessageBox* box : window.findChildren<QMessageBox*>(u"warning"_s))
+            QVERIFY(!box->isVisible()); // no warning when it fits
     }
 
 private:

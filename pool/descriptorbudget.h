@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace poolscope {
+
+// What the pool's connections cost in file descriptors, and how many fit in what the process
+// may open. Every HTTP/1.1 connection is a lane: one socket plus the wakeup descriptor of the
+// thread its QNetworkAccessManager runs on. A simulator in the same process holds the other end
+// of each connection as well. Past the limit a connect fails with "Too many open files", so a
+// pool asked for more connections than fit is better capped, with the rest waiting in its queue.
+struct DescriptorBudget {
+    static constexpr int kPerConnection = 2;
+    static constexpr int kPerSimulatedConnection = 1; // the server's end, in this process
+    static constexpr int kReserve = 64; // files, settings, stdio, the app's own threads
+
+    qint64 limit = -1;     // descriptors this process may open (soft limit); -1: no known limit
+    qint64 hardLimit = -1; // how far the soft limit could be raised; -1: no known limit
+
+    qint64 needed(int connections, bool simulatorInProcess) const;
+    // `requested`, or the most that fit within `limit` (at least 1).
+    int connectionsAllowed(int requested, bool simulatorInProcess) const;
+};
+
+// Raises the soft descriptor limit to the hard one (POSIX) and says what is in force now. On
+// systems without such limits the budget is unlimited.
+DescriptorBudget raiseDescriptorLimit();
+
+} // namespace poolscope
