@@ -502,6 +502,23 @@ void ConnectionPool::onEncrypted(quint64 jobId) {
         stopJobTimer(j->connectTimerId);
         markEstablished(*j, *j->lane, now, m_nextConnectionId, m_counters);
     }
+    // ALPN has chosen by now: an h2 lane can take more streams before any response arrives
+    // (a streamed answer's headers may take as long as its first token).
+    if (j->reply) {
+        const QByteArray alpn = j->reply->sslConfiguration().nextNegotiatedProtocol();
+        if (!alpn.isEmpty())
+            learnProtocol(*j->lane, alpn == QSslConfiguration::ALPNProtocolHTTP2);
+    }
+}
+
+void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
+    if (lane.protocolKnown)
+        return;
+    lane.protocolKnown = true;
+    lane.http2 = http2;
+    lane.capacity = http2 ? std::max(1, m_config.maxStreamsPerConnection) : 1;
+    if (lane.capacity > 1)
+        dispatch(); // requests waiting for a connection can go on this one now
 }
 
 void ConnectionPool::onSent(quint64 jobId) {
@@ -539,13 +556,10 @@ void ConnectionPool::onHeaders(quint64 jobId) {
         else if (hasPrefix(name, "x-ratelimit-") || hasPrefix(name, "anthropic-ratelimit-"))
             rateLimitHeaders = true;
     }
-    if (Lane* lane = j->lane; lane && !lane->protocolKnown) {
-        lane->protocolKnown = true;
-        lane->http2 = http2;
-        lane->capacity = http2 ? std::max(1, m_config.maxStreamsPerConnection) : 1;
-    }
     if (rateLimitHeaders)
         readRateLimitHeaders(reply);
+    if (j->lane)
+        learnProtocol(*j->lane, http2);
 }
 
 void ConnectionPool::onReadyRead(quint64 jobId) {

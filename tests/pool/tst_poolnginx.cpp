@@ -1,6 +1,8 @@
 // The pool against a real server it does not control: nginx on 127.0.0.1 with TLS and HTTP/2,
-// answering a canned chat completion. nginx's stub_status counts the connections it accepted.
+// answering a canned chat completion, and in front of the simulator under /sim/ (the simulator
+// speaks HTTP/1.1 only). nginx's stub_status counts the connections it accepted.
 #include "connectionpool.h"
+#include "simulatorthread.h"
 
 #include <QDir>
 #include <QFile>
@@ -31,7 +33,7 @@ const char* const kCompletion =
 
 class Nginx {
 public:
-    bool start(QString* error) {
+    bool start(quint16 simulatorPort, QString* error) {
         const QString nginx = QStandardPaths::findExecutable(u"nginx"_s, {u"/usr/sbin"_s});
         if (nginx.isEmpty()) {
             *error = u"nginx is not installed (scripts/test.sh installs nginx-light)"_s;
@@ -64,6 +66,8 @@ public:
             u"  listen 127.0.0.1:"_s + QString::number(h2cPort) + u" http2;\n"_s +
             u"  ssl_certificate "_s + dir + u"/cert.pem; ssl_certificate_key "_s + dir +
             u"/key.pem;\n"_s + u"  location = /status { stub_status; }\n"_s +
+            u"  location /sim/ { proxy_pass http://127.0.0.1:"_s + QString::number(simulatorPort) +
+            u"/; proxy_http_version 1.1; proxy_buffering off; }\n"_s +
             u"  location /v1/chat/completions { default_type application/json; return 200 \""_s +
             QString::fromLatin1(kCompletion) + u"\"; }\n"_s + u" }\n}\n"_s;
         QFile file(dir + u"/nginx.conf"_s);
@@ -125,9 +129,10 @@ private:
     qint64 m_baseline = 0;
 };
 
-ChatRequest prompt() {
+ChatRequest prompt(bool stream = false) {
     ChatRequest request;
     request.messages.append({u"user"_s, u"hi"_s});
+    request.stream = stream;
     return request;
 }
 
@@ -136,6 +141,7 @@ ChatRequest prompt() {
 class tst_PoolNginx : public QObject {
     Q_OBJECT
 
+    sim::SimulatorThread m_simulator;
     Nginx m_nginx;
 
     Endpoint endpoint(const QString& scheme, quint16 port, bool trust) const {
@@ -147,13 +153,13 @@ class tst_PoolNginx : public QObject {
         return e;
     }
 
-    QList<RequestRecord> runAll(ConnectionPool& pool, int requests) {
+    QList<RequestRecord> runAll(ConnectionPool& pool, int requests, bool stream = false) {
         QList<RequestRecord> records;
         QObject context;
         connect(&pool, &ConnectionPool::requestFinished, &context,
                 [&records](const RequestRecord& r) { records.append(r); });
         for (int i = 0; i < requests; ++i)
-            pool.submit(prompt());
+            pool.submit(prompt(stream));
         [&] {
             QTRY_COMPARE_WITH_TIMEOUT(records.size(), requests, 60000);
         }();
@@ -163,7 +169,18 @@ class tst_PoolNginx : public QObject {
 private slots:
     void initTestCase() {
         QString error;
-        QVERIFY2(m_nginx.start(&error), qPrintable(error));
+        // Behind nginx every answer is slow to start: nginx opens a new connection to the
+        // simulator per request, and each costs 1 s before the response headers; then 0.2 s to
+        // the first token and 0.5 s of tokens.
+        sim::SimConfig slowStart;
+        slowStart.connectCostMs = 1000;
+        slowStart.ttftMs = 200;
+        slowStart.ttftSigma = 0;
+        slowStart.tokensPerSecond = 20;
+        slowStart.outputTokens = 10;
+        slowStart.outputTokensJitter = false;
+        QVERIFY2(m_simulator.start(slowStart, 0, &error), qPrintable(error));
+        QVERIFY2(m_nginx.start(m_simulator.port(), &error), qPrintable(error));
     }
 
     void counts_data() {
@@ -212,6 +229,28 @@ private slots:
         for (const RequestRecord& r : records)
             tlsTimed = tlsTimed || r.tlsMs() >= 0;
         QCOMPARE(tlsTimed, scheme == u"https"_s);
+    }
+
+    void http2CarriesManyStreamsBeforeAnyAnswer() {
+        // One connection allowed and twenty streamed requests whose response headers take 1 s.
+        // Once ALPN has chosen h2 (at the TLS handshake) the connection must carry all of them
+        // at once. Before, the other nineteen waited in the pool's queue until the first answer
+        // was over; learning h2 only from the first response would still keep them 1 s.
+        m_nginx.acceptedSinceLastCall();
+        PoolConfig config;
+        config.maxConnections = 1;
+        Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
+        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
+        e.model = u"sim-small"_s;
+        ConnectionPool pool(e, config);
+        const QList<RequestRecord> records = runAll(pool, 20, true);
+        for (const RequestRecord& r : records) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QCOMPARE(r.httpVersion, u"2"_s);
+            QVERIFY2(r.queueMs() < 500, qPrintable(QString::number(r.queueMs())));
+        }
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 1);
+        QCOMPARE(m_nginx.acceptedSinceLastCall(), 1);
     }
 
     void selfSignedIsRefusedUnlessTrusted() {
