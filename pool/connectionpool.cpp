@@ -219,6 +219,8 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
             retireLane(*lane);
     }
     for (auto& lane : m_lanes) {
+        if (lane->http2) // a lower limit lets streams in flight finish; new ones wait for room
+            lane->capacity = std::max(1, config.maxStreamsPerConnection);
         if (lane->inFlight == 0)
             scheduleHousekeeping(*lane);
     }

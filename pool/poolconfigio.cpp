@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace poolscope {
@@ -40,6 +42,7 @@ void savePoolConfig(QSettings& settings, const PoolConfig& c) {
     settings.setValue(u"maxLifetimeMs"_s, c.maxLifetimeMs);
     settings.setValue(u"leakThresholdMs"_s, c.leakThresholdMs);
     settings.setValue(u"http2"_s, http2Name(c.http2));
+    settings.setValue(u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection);
     settings.setValue(u"noPool"_s, c.noPool);
     settings.setValue(u"retries"_s, c.retries);
     settings.setValue(u"requestsPerMinute"_s, c.requestsPerMinute);
@@ -63,6 +66,8 @@ PoolConfig loadPoolConfig(const QSettings& settings) {
     c.http2 = http2 == u"on"_s    ? Http2Mode::On
               : http2 == u"off"_s ? Http2Mode::Off
                                   : Http2Mode::Auto;
+    c.maxStreamsPerConnection = int(std::clamp<qint64>(
+        readMs(settings, u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection), 1, 1000));
     c.noPool = settings.value(u"pool/noPool"_s, false).toBool();
     c.retries = int(readMs(settings, u"retries"_s, c.retries));
     c.requestsPerMinute = settings.value(u"pool/requestsPerMinute"_s, 0.0).toDouble();

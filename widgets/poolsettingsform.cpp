@@ -72,6 +72,14 @@ PoolSettingsForm::PoolSettingsForm(QWidget* parent)
     m_http2->setToolTip(tr("HTTP/2 carries many streams on one connection; Off forces "
                            "HTTP/1.1, one request per connection."));
     m_form->addRow(tr("HTTP/2"), m_http2);
+    m_maxStreams = new QSpinBox(this);
+    m_maxStreams->setObjectName(u"maxStreams"_s);
+    m_maxStreams->setRange(1, 1000);
+    m_maxStreams->setToolTip(tr("HTTP/2 streams one connection carries at once; a new "
+                                "connection opens only when every open one is full. Lower it "
+                                "to spread streams over more connections or to match the "
+                                "server's own limit."));
+    m_form->addRow(tr("HTTP/2 streams per connection"), m_maxStreams);
     m_noPool = new QCheckBox(tr("A fresh connection for every request (the A/B baseline)"), this);
     m_noPool->setObjectName(u"noPool"_s);
     m_form->addRow(tr("No pool"), m_noPool);
@@ -127,6 +135,7 @@ void PoolSettingsForm::setConfig(const PoolConfig& c) {
     m_maxLifetime->setValue(int(std::min<qint64>(c.maxLifetimeMs, kMaxMs)));
     m_leakThreshold->setValue(int(std::min<qint64>(c.leakThresholdMs, kMaxMs)));
     m_http2->setCurrentIndex(c.http2 == Http2Mode::On ? 1 : c.http2 == Http2Mode::Off ? 2 : 0);
+    m_maxStreams->setValue(c.maxStreamsPerConnection);
     m_noPool->setChecked(c.noPool);
     m_retries->setValue(c.retries);
     m_rpm->setValue(int(c.requestsPerMinute));
@@ -146,6 +155,7 @@ PoolConfig PoolSettingsForm::config() const {
     c.leakThresholdMs = m_leakThreshold->value();
     const int http2 = m_http2->currentIndex();
     c.http2 = http2 == 1 ? Http2Mode::On : http2 == 2 ? Http2Mode::Off : Http2Mode::Auto;
+    c.maxStreamsPerConnection = m_maxStreams->value();
     c.noPool = m_noPool->isChecked();
     c.retries = m_retries->value();
     c.requestsPerMinute = m_rpm->value();

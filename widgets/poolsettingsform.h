@@ -38,6 +38,7 @@ private:
     QSpinBox* m_maxLifetime;
     QSpinBox* m_leakThreshold;
     QComboBox* m_http2;
+    QSpinBox* m_maxStreams;
     QCheckBox* m_noPool;
     QSpinBox* m_retries;
     QSpinBox* m_rpm;

@@ -149,6 +149,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         {u"max-tokens"_s, u"Output token limit per request."_s, u"N"_s},
         {u"temperature"_s, u"Sampling temperature."_s, u"T"_s},
         {u"http2"_s, u"HTTP/2: auto (ALPN), on or off (default auto)."_s, u"MODE"_s},
+        {u"max-streams"_s, u"HTTP/2 streams one connection carries at once (default 100)."_s,
+         u"N"_s},
         {u"no-pool"_s, u"A fresh connection for every request (the A/B baseline)."_s},
         {u"concurrency"_s, u"Closed loop: requests kept in flight (default 10)."_s, u"N"_s},
         {u"rate"_s, u"Open loop: Poisson arrivals at R requests/s."_s, u"R"_s},
@@ -268,7 +270,9 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
 
     PoolConfig& pool = run.poolConfig;
     qint64 maxConnections = pool.maxConnections, minIdle = pool.minIdle;
+    qint64 maxStreams = pool.maxStreamsPerConnection;
     if (!readInt(parser, u"max-connections"_s, 1, &maxConnections, error) ||
+        !readInt(parser, u"max-streams"_s, 1, &maxStreams, error) ||
         !readInt(parser, u"min-idle"_s, 0, &minIdle, error) ||
         !readInt(parser, u"acquire-timeout"_s, 0, &pool.acquireTimeoutMs, error) ||
         !readInt(parser, u"idle-timeout"_s, 0, &pool.idleTimeoutMs, error) ||
@@ -279,6 +283,7 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         !readInt(parser, u"leak-threshold"_s, 0, &pool.leakThresholdMs, error))
         return std::nullopt;
     pool.maxConnections = int(maxConnections);
+    pool.maxStreamsPerConnection = int(std::min<qint64>(maxStreams, 1000));
     pool.minIdle = int(std::min(minIdle, maxConnections));
     pool.noPool = parser.isSet(u"no-pool"_s);
     pool.retries = int(retries);

@@ -87,6 +87,8 @@ private slots:
         QTest::addRow("unknown option")
             << QStringList{u"run"_s, u"--frobnicate"_s} << QByteArray("frobnicate");
         QTest::addRow("unknown command") << QStringList{u"fly"_s} << QByteArray("unknown");
+        QTest::addRow("no streams per connection")
+            << QStringList{u"run"_s, u"--max-streams"_s, u"0"_s} << QByteArray("--max-streams");
         QTest::addRow("rate and concurrency")
             << QStringList{u"run"_s, u"--rate"_s, u"5"_s, u"--concurrency"_s, u"2"_s}
             << QByteArray("exclude");

@@ -106,5 +106,6 @@ print(f"connections: pool opened {s['pool']['connections_opened']}, "
       f"{'nginx opened to the simulator' if h2 else 'server saw'} {conns}; "
       f"peak concurrent streams at the server {peak}; max active {s['pool']['max_active']}")
 print(f"client max RSS {int(rss_kb) / 1024:.0f} MB, wall {wall} s, CPU {float(user) + float(sys_):.1f} s; "
-      f"ttft p50 {s['ttft_ms']['p50']} ms, p99 {s['ttft_ms']['p99']} ms")
+      f"ttft p50 {s['ttft_ms']['p50']} ms, p99 {s['ttft_ms']['p99']} ms; "
+      f"queue p50 {s['queue_ms']['p50']} ms, p99 {s['queue_ms']['p99']} ms")
 PY

@@ -19,6 +19,7 @@ private slots:
         config.acquireTimeoutMs = 1234;
         config.leakThresholdMs = 9000;
         config.http2 = Http2Mode::Off;
+        config.maxStreamsPerConnection = 7;
         config.noPool = true;
         config.retries = 5;
         config.requestsPerMinute = 600;
@@ -33,6 +34,7 @@ private slots:
         QCOMPARE(loaded.acquireTimeoutMs, 1234);
         QCOMPARE(loaded.leakThresholdMs, 9000);
         QCOMPARE(loaded.http2, Http2Mode::Off);
+        QCOMPARE(loaded.maxStreamsPerConnection, 7);
         QVERIFY(loaded.noPool);
         QCOMPARE(loaded.retries, 5);
         QCOMPARE(loaded.requestsPerMinute, 600.0);

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -251,6 +252,33 @@ private slots:
         }
         QCOMPARE(int(pool.snapshot().connectionsOpened), 1);
         QCOMPARE(m_nginx.acceptedSinceLastCall(), 1);
+    }
+
+    void fewerStreamsPerConnectionSpreadThem() {
+        // At most five streams per connection: twenty streams at once spread over several
+        // connections, none carries more than five, and none of the twenty waits for another
+        // to end. (Until ALPN answers, each new connection carries one request, so up to the
+        // pool's maximum may open.)
+        m_nginx.acceptedSinceLastCall();
+        PoolConfig config;
+        config.maxConnections = 8;
+        config.maxStreamsPerConnection = 5;
+        Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
+        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
+        e.model = u"sim-small"_s;
+        ConnectionPool pool(e, config);
+        const QList<RequestRecord> records = runAll(pool, 20, true);
+        QHash<qint64, int> streamsPerConnection;
+        for (const RequestRecord& r : records) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QVERIFY2(r.queueMs() < 500, qPrintable(QString::number(r.queueMs())));
+            ++streamsPerConnection[r.connectionId];
+        }
+        QVERIFY(streamsPerConnection.size() >= 4 && streamsPerConnection.size() <= 8);
+        for (int streams : std::as_const(streamsPerConnection))
+            QVERIFY2(streams <= 5, qPrintable(QString::number(streams)));
+        QCOMPARE(int(pool.snapshot().connectionsOpened), int(streamsPerConnection.size()));
+        QCOMPARE(m_nginx.acceptedSinceLastCall(), qint64(streamsPerConnection.size()));
     }
 
     void selfSignedIsRefusedUnlessTrusted() {
