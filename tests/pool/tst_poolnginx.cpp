@@ -154,6 +154,14 @@ class tst_PoolNginx : public QObject {
         return e;
     }
 
+    // The simulator through nginx's TLS + HTTP/2 port.
+    Endpoint simulatorBehindNginx() const {
+        Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
+        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
+        e.model = u"sim-small"_s;
+        return e;
+    }
+
     QList<RequestRecord> runAll(ConnectionPool& pool, int requests, bool stream = false) {
         QList<RequestRecord> records;
         QObject context;
@@ -240,10 +248,7 @@ private slots:
         m_nginx.acceptedSinceLastCall();
         PoolConfig config;
         config.maxConnections = 1;
-        Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
-        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
-        e.model = u"sim-small"_s;
-        ConnectionPool pool(e, config);
+        ConnectionPool pool(simulatorBehindNginx(), config);
         const QList<RequestRecord> records = runAll(pool, 20, true);
         for (const RequestRecord& r : records) {
             QVERIFY2(r.ok, qPrintable(r.error));
@@ -263,10 +268,7 @@ private slots:
         PoolConfig config;
         config.maxConnections = 8;
         config.maxStreamsPerConnection = 5;
-        Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
-        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
-        e.model = u"sim-small"_s;
-        ConnectionPool pool(e, config);
+        ConnectionPool pool(simulatorBehindNginx(), config);
         const QList<RequestRecord> records = runAll(pool, 20, true);
         QHash<qint64, int> streamsPerConnection;
         for (const RequestRecord& r : records) {
