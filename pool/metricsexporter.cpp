@@ -52,6 +52,7 @@ void MetricsExporter::addRecord(const RequestRecord& record) {
     m_promptTokens += std::max<qint64>(0, record.tokens.prompt);
     m_completionTokens += std::max<qint64>(0, record.tokens.completion);
     m_cachedTokens += record.tokens.cached;
+    m_cacheWriteTokens += record.tokens.cacheWrite;
     m_reasoningTokens += record.tokens.reasoning;
     if (record.costPicoUsd)
         m_costPico += *record.costPicoUsd;
@@ -116,6 +117,7 @@ QByteArray MetricsExporter::exposition() const {
     sample("poolscope_tokens_total{kind=\"prompt\"}", double(m_promptTokens));
     sample("poolscope_tokens_total{kind=\"completion\"}", double(m_completionTokens));
     sample("poolscope_tokens_total{kind=\"cached\"}", double(m_cachedTokens));
+    sample("poolscope_tokens_total{kind=\"cache_write\"}", double(m_cacheWriteTokens));
     sample("poolscope_tokens_total{kind=\"reasoning\"}", double(m_reasoningTokens));
     metric("poolscope_cost_usd_total", "counter", "Estimated spend in USD (known prices only).");
     sample("poolscope_cost_usd_total", double(m_costPico) / 1e12);

@@ -45,7 +45,8 @@ private:
     PoolSnapshot m_snapshot;
     QMap<QString, quint64> m_requests; // "ok" or the error class
     Histogram m_e2e, m_ttft, m_queue;
-    qint64 m_promptTokens = 0, m_completionTokens = 0, m_cachedTokens = 0, m_reasoningTokens = 0;
+    qint64 m_promptTokens = 0, m_completionTokens = 0, m_cachedTokens = 0, m_cacheWriteTokens = 0,
+           m_reasoningTokens = 0;
     qint64 m_costPico = 0;
     quint64 m_costUnknown = 0;
 };

@@ -81,6 +81,7 @@ QJsonObject RequestRecord::toJson() const {
         {u"prompt"_s, tokens.prompt >= 0 ? QJsonValue(tokens.prompt) : QJsonValue()},
         {u"completion"_s, tokens.completion >= 0 ? QJsonValue(tokens.completion) : QJsonValue()},
         {u"cached"_s, tokens.cached},
+        {u"cache_write"_s, tokens.cacheWrite},
         {u"reasoning"_s, tokens.reasoning},
         {u"estimated"_s, tokens.estimated},
     };

@@ -58,6 +58,7 @@ QJsonObject RunStats::toJson(double durationSeconds, const PoolSnapshot& pool) c
              {u"prompt"_s, total.promptTokens},
              {u"completion"_s, total.completionTokens},
              {u"cached"_s, total.cachedTokens},
+             {u"cache_write"_s, total.cacheWriteTokens},
              {u"reasoning"_s, total.reasoningTokens},
              {u"total"_s, total.promptTokens + total.completionTokens},
              {u"estimated_requests"_s, qint64(m_estimatedTokenRequests)},

@@ -99,13 +99,21 @@ private slots:
         // The rows must add up to the summary's cost_usd and cost_unknown_requests.
         CostLedger ledger;
         RunStats stats;
-        for (const RequestRecord& r : run()) {
+        QList<RequestRecord> records = run();
+        records.append(record(u"p3"_s, u"mystery"_s, true, 50, 1));
+        records.last().tokens.cacheWrite = 30;
+        for (const RequestRecord& r : records) {
             ledger.add(r);
             stats.add(r);
         }
         QCOMPARE(ledger.total().costPico, stats.costPico());
         QCOMPARE(quint64(ledger.total().costUnknownRequests), stats.costUnknownRequests());
         QCOMPARE(quint64(ledger.total().requests), stats.requests());
+        const QJsonObject tokens = stats.toJson(1.0, {}).value(u"tokens"_s).toObject();
+        QCOMPARE(ledger.total().cacheWriteTokens, 30);
+        QCOMPARE(tokens.value(u"prompt"_s).toInteger(), ledger.total().promptTokens);
+        QCOMPARE(tokens.value(u"cached"_s).toInteger(), ledger.total().cachedTokens);
+        QCOMPARE(tokens.value(u"cache_write"_s).toInteger(), ledger.total().cacheWriteTokens);
     }
 
     void json() {

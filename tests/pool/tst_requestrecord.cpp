@@ -39,6 +39,9 @@ private slots:
         r.ok = true;
         r.httpStatus = 200;
         r.costPicoUsd = 1500000;
+        r.tokens.prompt = 1200;
+        r.tokens.cached = 700;
+        r.tokens.cacheWrite = 400;
         const QJsonObject json = r.toJson();
         for (const QString& key :
              {u"request_id"_s, u"index"_s, u"status"_s, u"http_status"_s, u"error_class"_s,
@@ -49,6 +52,10 @@ private slots:
         for (const QString& key :
              {u"queue"_s, u"connect"_s, u"tls"_s, u"ttfb"_s, u"ttft"_s, u"e2e"_s})
             QVERIFY2(json.value(u"timings_ms"_s).toObject().contains(key), qPrintable(key));
+        const QJsonObject tokens = json.value(u"tokens"_s).toObject();
+        QCOMPARE(tokens.value(u"prompt"_s).toInteger(), 1200);
+        QCOMPARE(tokens.value(u"cached"_s).toInteger(), 700);
+        QCOMPARE(tokens.value(u"cache_write"_s).toInteger(), 400);
         QCOMPARE(json.value(u"status"_s).toString(), u"ok"_s);
         QCOMPARE(json.value(u"cost_usd"_s).toDouble(), 1.5e-6);
         r.costPicoUsd.reset();
