@@ -3,12 +3,18 @@
 # seed inputs from tests/data and resources. A crash, leak or UB report fails the target; the
 # input that caused it is kept in build/fuzz/crashes/.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]        (default 15)
+#   scripts/fuzz.sh --runs N [TARGET...]        N executions per target instead (the long run:
+#                                               --runs 10000000); the corpus grows across runs
 # The last line is "fuzz: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 poolscope_install "${poolscope_packages[@]}" clang libclang-rt-14-dev || exit 2
-seconds=${1:-15}
+limit=(-max_total_time="${1:-15}") only=()
+if [[ ${1:-} == --runs ]]; then
+    [[ ${2:-} =~ ^[0-9]+$ ]] || { echo "usage: $0 --runs N [TARGET...]" >&2; exit 2; }
+    limit=(-runs="$2") only=("${@:3}")
+fi
 build=build/fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DPOOLSCOPE_FUZZ=ON -DPOOLSCOPE_BUILD_TESTS=OFF >/dev/null &&
@@ -18,12 +24,14 @@ passed=0 failed=0
 mkdir -p "$build/crashes"
 run() { # target, seed files...
     local target=$1; shift
+    [[ ${#only[@]} -eq 0 || " ${only[*]} " == *" $target "* ]] || return 0
     local corpus=$build/corpus/$target
     mkdir -p "$corpus"
     [[ $# -gt 0 ]] && cp "$@" "$corpus/" 2>/dev/null
-    if "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
+    local start=$SECONDS
+    if "$build/tests/fuzz/$target" "${limit[@]}" -rss_limit_mb=2048 \
         -artifact_prefix="$build/crashes/$target-" "$corpus" >"$build/$target.log" 2>&1; then
-        echo "ok    $target: $(grep -o 'Done [0-9]* runs' "$build/$target.log")"
+        echo "ok    $target: $(grep -o 'Done [0-9]* runs' "$build/$target.log") in $((SECONDS - start)) s"
         passed=$((passed + 1))
     else
         echo "FAIL  $target (see $build/$target.log)"
