@@ -279,7 +279,10 @@ Lane* ConnectionPool::pickLane() {
         // HTTP/2 connections the fullest first, so streams pack onto few connections.
         Lane* best = nullptr;
         for (auto& lane : m_lanes) {
-            if (!lane->hasConnection || !lane->hasRoom())
+            // An h2 lane still connecting takes more streams too: Qt multiplexes them once the
+            // connection is up (with prior knowledge the protocol is known from the start).
+            const bool usable = lane->hasConnection || (lane->http2 && lane->inFlight > 0);
+            if (!usable || !lane->hasRoom())
                 continue;
             if (!best || lane->inFlight > best->inFlight ||
                 (lane->inFlight == best->inFlight && lane->lastReleasedAt > best->lastReleasedAt))
@@ -302,6 +305,13 @@ Lane* ConnectionPool::openLane(bool warm) {
     lane->network->setAutoDeleteReplies(false);
     lane->network->setProxy(m_endpoint.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
     lane->lastReleasedAt = monotonicNowUs();
+    if (m_config.http2 == Http2Mode::On && !isHttps(m_endpoint.baseUrl)) {
+        // h2c with prior knowledge: no response is needed to know (no dispatch() here: the
+        // caller is dispatching already)
+        lane->protocolKnown = true;
+        lane->http2 = true;
+        lane->capacity = std::max(1, m_config.maxStreamsPerConnection);
+    }
     if (warm) {
         const QUrl& url = m_endpoint.baseUrl;
         if (url.scheme() == u"https"_s) {

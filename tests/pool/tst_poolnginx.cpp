@@ -154,10 +154,11 @@ class tst_PoolNginx : public QObject {
         return e;
     }
 
-    // The simulator through nginx's TLS + HTTP/2 port.
-    Endpoint simulatorBehindNginx() const {
+    // The simulator through nginx's TLS + HTTP/2 port, or its h2c port.
+    Endpoint simulatorBehindNginx(bool tls = true) const {
         Endpoint e = endpoint(u"https"_s, m_nginx.tlsPort, true);
-        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(m_nginx.tlsPort) + u"/sim/v1"_s);
+        e.baseUrl = QUrl((tls ? u"https"_s : u"http"_s) + u"://127.0.0.1:"_s +
+                         QString::number(tls ? m_nginx.tlsPort : m_nginx.h2cPort) + u"/sim/v1"_s);
         e.model = u"sim-small"_s;
         return e;
     }
@@ -240,15 +241,23 @@ private slots:
         QCOMPARE(tlsTimed, scheme == u"https"_s);
     }
 
+    void http2CarriesManyStreamsBeforeAnyAnswer_data() {
+        QTest::addColumn<bool>("tls");
+        QTest::addRow("h2 over TLS (ALPN)") << true;
+        QTest::addRow("h2c prior knowledge") << false;
+    }
     void http2CarriesManyStreamsBeforeAnyAnswer() {
+        QFETCH(bool, tls);
         // One connection allowed and twenty streamed requests whose response headers take 1 s.
-        // Once ALPN has chosen h2 (at the TLS handshake) the connection must carry all of them
-        // at once. Before, the other nineteen waited in the pool's queue until the first answer
-        // was over; learning h2 only from the first response would still keep them 1 s.
+        // Once ALPN has chosen h2 (at the TLS handshake), or from the start with prior
+        // knowledge, the connection must carry all of them at once. Before, the other nineteen
+        // waited in the pool's queue until the first answer was over; learning h2 only from
+        // the first response would still keep them 1 s.
         m_nginx.acceptedSinceLastCall();
         PoolConfig config;
         config.maxConnections = 1;
-        ConnectionPool pool(simulatorBehindNginx(), config);
+        config.http2 = tls ? Http2Mode::Auto : Http2Mode::On;
+        ConnectionPool pool(simulatorBehindNginx(tls), config);
         const QList<RequestRecord> records = runAll(pool, 20, true);
         for (const RequestRecord& r : records) {
             QVERIFY2(r.ok, qPrintable(r.error));
