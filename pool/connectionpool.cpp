@@ -219,8 +219,6 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
             retireLane(*lane);
     }
     for (auto& lane : m_lanes) {
-        if (lane->http2) // a lower limit lets streams in flight finish; new ones wait for room
-            lane->capacity = std::max(1, config.maxStreamsPerConnection);
         if (lane->inFlight == 0)
             scheduleHousekeeping(*lane);
     }
@@ -282,7 +280,7 @@ Lane* ConnectionPool::pickLane() {
             // An h2 lane still connecting takes more streams too: Qt multiplexes them once the
             // connection is up (with prior knowledge the protocol is known from the start).
             const bool usable = lane->hasConnection || (lane->http2 && lane->inFlight > 0);
-            if (!usable || !lane->hasRoom())
+            if (!usable || !lane->hasRoom(m_config.maxStreamsPerConnection))
                 continue;
             if (!best || lane->inFlight > best->inFlight ||
                 (lane->inFlight == best->inFlight && lane->lastReleasedAt > best->lastReleasedAt))
@@ -310,7 +308,6 @@ Lane* ConnectionPool::openLane(bool warm) {
         // caller is dispatching already)
         lane->protocolKnown = true;
         lane->http2 = true;
-        lane->capacity = std::max(1, m_config.maxStreamsPerConnection);
     }
     if (warm) {
         const QUrl& url = m_endpoint.baseUrl;
@@ -528,8 +525,7 @@ void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
         return;
     lane.protocolKnown = true;
     lane.http2 = http2;
-    lane.capacity = http2 ? std::max(1, m_config.maxStreamsPerConnection) : 1;
-    if (lane.capacity > 1)
+    if (http2)
         dispatch(); // requests waiting for a connection can go on this one now
 }
 

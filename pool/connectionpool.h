@@ -84,8 +84,8 @@ private:
     void wireReply(PoolJob& job, QNetworkReply* reply);
     void onConnecting(quint64 jobId);
     void onEncrypted(quint64 jobId);
-    // The lane's protocol is known (from ALPN or the first response): HTTP/2 raises its
-    // capacity to maxStreamsPerConnection and starts waiting requests on it.
+    // The lane's protocol is known (from ALPN or the first response): an HTTP/2 lane takes up
+    // to maxStreamsPerConnection streams, and waiting requests start on it at once.
     void learnProtocol(Lane& lane, bool http2);
     void onSent(quint64 jobId);
     void onHeaders(quint64 jobId);

@@ -2,14 +2,16 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 class QNetworkAccessManager;
 
 namespace poolscope {
 
 // One QNetworkAccessManager used as exactly one connection. Over HTTP/1.1 a lane carries one
 // request at a time, so Qt never opens a second socket in it and never queues inside it; over
-// HTTP/2 it carries up to `capacity` streams on its single connection. The pool knows every
-// lane's state, which is how its connection count stays equal to what the server accepted.
+// HTTP/2 it carries up to maxStreamsPerConnection streams on its single connection. The pool knows
+// every lane's state, which is how its connection count stays equal to what the server accepted.
 struct Lane {
     qint64 id = 0;
     QNetworkAccessManager* network = nullptr; // owned; deleteLater() when the lane retires
@@ -19,15 +21,17 @@ struct Lane {
     qint64 connectionOpenedAt = 0;
     qint64 lastReleasedAt = 0;
     int inFlight = 0;
-    int capacity = 1;           // streams it may carry: 1 until HTTP/2 is known to be in use
-    bool protocolKnown = false; // a response told us whether HTTP/2 was negotiated
+    bool protocolKnown = false; // ALPN, prior knowledge or a response said whether it is HTTP/2
     bool http2 = false;
     bool mustRetire = false; // retire once its last stream ends
     int useCount = 0;
     int housekeepingTimerId = 0; // idle timeout / max lifetime while idle
 
     bool isIdle() const { return hasConnection && inFlight == 0; }
-    bool hasRoom() const { return inFlight < capacity && !mustRetire; }
+    // One stream until HTTP/2 is known to be in use, then up to maxStreams.
+    bool hasRoom(int maxStreams) const {
+        return inFlight < (http2 ? std::max(1, maxStreams) : 1) && !mustRetire;
+    }
 };
 
 } // namespace poolscope
