@@ -91,8 +91,7 @@ int runWindow(int argc, char** argv) {
     // Connections cost file descriptors: raise the soft limit, and keep the pool within it.
     const poolscope::DescriptorBudget descriptors = poolscope::raiseDescriptorLimit();
     poolscope::PoolConfig poolConfig = poolscope::loadPoolConfig(settings);
-    poolConfig.maxConnections = descriptors.connectionsAllowed(poolConfig.maxConnections, true);
-    poolConfig.minIdle = std::min(poolConfig.minIdle, poolConfig.maxConnections);
+    descriptors.capToFit(poolConfig, true); // the window says so when a person asks for more
     poolscope::PoolHost host(endpoint, poolConfig);
     // The playground's side-by-side column gets a pool of its own: its provider is another
     // server, and its connections must not count against the main pool's.

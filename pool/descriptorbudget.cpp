@@ -9,15 +9,23 @@
 namespace poolscope {
 
 qint64 DescriptorBudget::needed(int connections, bool simulatorInProcess) const {
-    const int each = kPerConnection + (simulatorInProcess ? kPerSimulatedConnection : 0);
-    return kReserve + qint64(connections) * each;
+    return kReserve + qint64(connections) * perConnection(simulatorInProcess);
 }
 
 int DescriptorBudget::connectionsAllowed(int requested, bool simulatorInProcess) const {
     if (limit < 0 || needed(requested, simulatorInProcess) <= limit)
         return requested;
-    const int each = kPerConnection + (simulatorInProcess ? kPerSimulatedConnection : 0);
-    return int(std::clamp<qint64>((limit - kReserve) / each, 1, requested));
+    return int(
+        std::clamp<qint64>((limit - kReserve) / perConnection(simulatorInProcess), 1, requested));
+}
+
+bool DescriptorBudget::capToFit(PoolConfig& config, bool simulatorInProcess) const {
+    const int allowed = connectionsAllowed(config.maxConnections, simulatorInProcess);
+    if (allowed == config.maxConnections)
+        return false;
+    config.maxConnections = allowed;
+    config.minIdle = std::min(config.minIdle, allowed);
+    return true;
 }
 
 DescriptorBudget raiseDescriptorLimit() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "poolconfig.h"
+
 #include <QtGlobal>
 
 namespace poolscope {
@@ -20,6 +22,13 @@ struct DescriptorBudget {
     qint64 needed(int connections, bool simulatorInProcess) const;
     // `requested`, or the most that fit within `limit` (at least 1).
     int connectionsAllowed(int requested, bool simulatorInProcess) const;
+    // Caps the config's max connections (and min idle with it) to what fits; true if it had to.
+    bool capToFit(PoolConfig& config, bool simulatorInProcess) const;
+
+private:
+    static int perConnection(bool simulatorInProcess) {
+        return kPerConnection + (simulatorInProcess ? kPerSimulatedConnection : 0);
+    }
 };
 
 // Raises the soft descriptor limit to the hard one (POSIX) and says what is in force now. On

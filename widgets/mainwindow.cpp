@@ -301,19 +301,15 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::applyPoolConfig(const PoolConfig& requested) {
     PoolConfig config = requested;
     // The built-in simulator runs in this process, so each connection costs its end too.
-    const int allowed = m_context.descriptors.connectionsAllowed(config.maxConnections, true);
-    if (allowed < config.maxConnections) {
+    if (m_context.descriptors.capToFit(config, true))
         showWarning(tr("Max connections"),
                     tr("%1 connections need about %2 file descriptors, and this process may "
                        "open %3 (the system's limit, ulimit -n). The pool will use at most %4 "
                        "connections; further requests wait in its queue.")
-                        .arg(config.maxConnections)
-                        .arg(m_context.descriptors.needed(config.maxConnections, true))
+                        .arg(requested.maxConnections)
+                        .arg(m_context.descriptors.needed(requested.maxConnections, true))
                         .arg(m_context.descriptors.limit)
-                        .arg(allowed));
-        config.maxConnections = allowed;
-        config.minIdle = std::min(config.minIdle, allowed);
-    }
+                        .arg(config.maxConnections));
     m_context.poolConfig = config;
     m_context.host->setConfig(config); // live: a smaller pool lets in-flight requests finish
     m_monitor->setPoolLimits(config.maxConnections, config.requestsPerMinute);

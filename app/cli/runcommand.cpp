@@ -168,18 +168,14 @@ int runCommand(const QStringList& arguments) {
     // surplus waits in the pool's queue instead of failing.
     const DescriptorBudget descriptors = raiseDescriptorLimit();
     const int requested = run.poolConfig.maxConnections;
-    const int allowed = descriptors.connectionsAllowed(requested, run.useSimulator);
-    if (allowed < requested) {
+    if (descriptors.capToFit(run.poolConfig, run.useSimulator))
         QTextStream(stderr) << "poolscope run: --max-connections " << requested << " needs about "
                             << descriptors.needed(requested, run.useSimulator)
                             << " file descriptors and this process may open " << descriptors.limit
                             << " (ulimit -n; the hard limit is " << descriptors.hardLimit
-                            << "): using at most " << allowed
+                            << "): using at most " << run.poolConfig.maxConnections
                             << " connections, the other requests wait in the pool's queue"
                             << Qt::endl;
-        run.poolConfig.maxConnections = allowed;
-        run.poolConfig.minIdle = std::min(run.poolConfig.minIdle, allowed);
-    }
 
     PoolHost host(run.endpoint, run.poolConfig);
     auto* runner = new BatchRunner(host.pool(), work, run.runOptions, run.prices);

@@ -1,5 +1,6 @@
 #include "servesimcommand.h"
 
+#include "descriptorbudget.h"
 #include "exitcodes.h"
 #include "interruptwatcher.h"
 #include "simconfig.h"
@@ -14,8 +15,6 @@
 #include <QTextStream>
 
 #include <cmath>
-
-#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -125,12 +124,7 @@ int serveSimCommand(const QStringList& arguments) {
     config.errorRate = errorRate;
     config.seed = quint64(seed);
 
-    // Thousands of concurrent streams need as many descriptors.
-    rlimit files{};
-    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-        files.rlim_cur = files.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &files);
-    }
+    raiseDescriptorLimit(); // thousands of concurrent streams need as many descriptors
     // On its own thread with an epoll dispatcher (Linux): the main thread only waits for Ctrl+C.
     sim::SimulatorThread server;
     QString error;

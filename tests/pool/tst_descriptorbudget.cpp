@@ -37,6 +37,22 @@ private slots:
         QCOMPARE(budget.connectionsAllowed(320, true), 320);
     }
 
+    void aConfigIsCappedWithItsMinIdle() {
+        DescriptorBudget budget;
+        budget.limit = 200;
+        PoolConfig config;
+        config.maxConnections = 100;
+        config.minIdle = 80;
+        QVERIFY(budget.capToFit(config, true));
+        QCOMPARE(config.maxConnections, 45);
+        QCOMPARE(config.minIdle, 45);
+        config.maxConnections = 40;
+        config.minIdle = 10;
+        QVERIFY(!budget.capToFit(config, true)); // fits: left alone
+        QCOMPARE(config.maxConnections, 40);
+        QCOMPARE(config.minIdle, 10);
+    }
+
     void aTinyLimitStillAllowsOne() {
         DescriptorBudget budget;
         budget.limit = 10;
