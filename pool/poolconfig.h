@@ -10,6 +10,8 @@ enum class Http2Mode { Auto, On, Off };
 // The pool's knobs, named as HikariCP and httpx name them. All times in milliseconds;
 // 0 disables a timeout or a limit where the comment says so. Defaults: DESIGN.md.
 struct PoolConfig {
+    static constexpr int kMostStreamsPerConnection = 1000; // the highest maxStreamsPerConnection
+
     int maxConnections = 10;         // maximumPoolSize
     int minIdle = 0;                 // minimumIdle: warm connections kept open
     qint64 acquireTimeoutMs = 30000; // connectionTimeout: how long a caller waits for a connection

@@ -67,7 +67,8 @@ PoolConfig loadPoolConfig(const QSettings& settings) {
               : http2 == u"off"_s ? Http2Mode::Off
                                   : Http2Mode::Auto;
     c.maxStreamsPerConnection = int(std::clamp<qint64>(
-        readMs(settings, u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection), 1, 1000));
+        readMs(settings, u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection), 1,
+        PoolConfig::kMostStreamsPerConnection));
     c.noPool = settings.value(u"pool/noPool"_s, false).toBool();
     c.retries = int(readMs(settings, u"retries"_s, c.retries));
     c.requestsPerMinute = settings.value(u"pool/requestsPerMinute"_s, 0.0).toDouble();

@@ -15,37 +15,37 @@ namespace {
 constexpr int kMaxMs = 24 * 3600 * 1000;
 }
 
-QSpinBox* PoolSettingsForm::addMs(const QString& label, const QString& objectName,
-                                  const QString& tip) {
+QSpinBox* PoolSettingsForm::addCount(const QString& label, const QString& objectName, int minimum,
+                                     int maximum, const QString& tip) {
     auto* box = new QSpinBox(this);
     box->setObjectName(objectName);
-    box->setRange(0, kMaxMs);
+    box->setRange(minimum, maximum);
+    box->setToolTip(tip);
+    m_form->addRow(label, box);
+    return box;
+}
+
+QSpinBox* PoolSettingsForm::addMs(const QString& label, const QString& objectName,
+                                  const QString& tip) {
+    QSpinBox* box = addCount(label, objectName, 0, kMaxMs, tip);
     box->setSingleStep(100);
     box->setSuffix(tr(" ms"));
     box->setSpecialValueText(tr("off"));
-    box->setToolTip(tip);
-    m_form->addRow(label, box);
     return box;
 }
 
 PoolSettingsForm::PoolSettingsForm(QWidget* parent)
     : QWidget(parent)
     , m_form(new QFormLayout) {
-    m_maxConnections = new QSpinBox(this);
-    m_maxConnections->setObjectName(u"maxConnections"_s);
-    m_maxConnections->setRange(1, 10000);
-    m_maxConnections->setToolTip(
+    m_maxConnections = addCount(
+        tr("Max connections"), u"maxConnections"_s, 1, 10000,
         tr("maximumPoolSize: the most connections open at once. Requests beyond it wait in "
            "the pool's queue, where the wait is measured. Size it from the real load: "
            "connections ≈ request rate × time a request holds one (the monitor's advisor "
            "does this)."));
-    m_form->addRow(tr("Max connections"), m_maxConnections);
-    m_minIdle = new QSpinBox(this);
-    m_minIdle->setObjectName(u"minIdle"_s);
-    m_minIdle->setRange(0, 10000);
-    m_minIdle->setToolTip(tr("minimumIdle: warm connections opened ahead of demand and kept "
-                             "topped up, so the first requests pay no connection cost."));
-    m_form->addRow(tr("Min idle"), m_minIdle);
+    m_minIdle = addCount(tr("Min idle"), u"minIdle"_s, 0, 10000,
+                         tr("minimumIdle: warm connections opened ahead of demand and kept "
+                            "topped up, so the first requests pay no connection cost."));
     m_acquireTimeout = addMs(tr("Acquire timeout"), u"acquireTimeout"_s,
                              tr("connectionTimeout: how long a request may wait for a free "
                                 "connection before it fails with acquire_timeout."));
@@ -72,38 +72,27 @@ PoolSettingsForm::PoolSettingsForm(QWidget* parent)
     m_http2->setToolTip(tr("HTTP/2 carries many streams on one connection; Off forces "
                            "HTTP/1.1, one request per connection."));
     m_form->addRow(tr("HTTP/2"), m_http2);
-    m_maxStreams = new QSpinBox(this);
-    m_maxStreams->setObjectName(u"maxStreams"_s);
-    m_maxStreams->setRange(1, 1000);
-    m_maxStreams->setToolTip(tr("HTTP/2 streams one connection carries at once; a new "
-                                "connection opens only when every open one is full. Lower it "
-                                "to spread streams over more connections or to match the "
-                                "server's own limit."));
-    m_form->addRow(tr("HTTP/2 streams per connection"), m_maxStreams);
+    m_maxStreams = addCount(tr("HTTP/2 streams per connection"), u"maxStreams"_s, 1,
+                            PoolConfig::kMostStreamsPerConnection,
+                            tr("HTTP/2 streams one connection carries at once; a new "
+                               "connection opens only when every open one is full. Lower it "
+                               "to spread streams over more connections or to match the "
+                               "server's own limit."));
     m_noPool = new QCheckBox(tr("A fresh connection for every request (the A/B baseline)"), this);
     m_noPool->setObjectName(u"noPool"_s);
     m_form->addRow(tr("No pool"), m_noPool);
-    m_retries = new QSpinBox(this);
-    m_retries->setObjectName(u"retries"_s);
-    m_retries->setRange(0, 20);
-    m_retries->setToolTip(tr("Retries on 408, 409, 429, 5xx and connection failures, with "
-                             "0.5 s·2ⁿ backoff (at most 8 s) and jitter; the server's "
-                             "Retry-After wins up to 60 s. A request waiting to retry holds no "
-                             "connection."));
-    m_form->addRow(tr("Retries"), m_retries);
-    m_rpm = new QSpinBox(this);
-    m_rpm->setObjectName(u"rpm"_s);
-    m_rpm->setRange(0, 10000000);
+    m_retries = addCount(tr("Retries"), u"retries"_s, 0, 20,
+                         tr("Retries on 408, 409, 429, 5xx and connection failures, with "
+                            "0.5 s·2ⁿ backoff (at most 8 s) and jitter; the server's "
+                            "Retry-After wins up to 60 s. A request waiting to retry holds no "
+                            "connection."));
+    m_rpm = addCount(tr("Requests per minute"), u"rpm"_s, 0, 10000000,
+                     tr("Client-side limit on requests started per minute. A 429 pauses new "
+                        "starts for its Retry-After."));
     m_rpm->setSpecialValueText(tr("off"));
-    m_rpm->setToolTip(tr("Client-side limit on requests started per minute. A 429 pauses new "
-                         "starts for its Retry-After."));
-    m_form->addRow(tr("Requests per minute"), m_rpm);
-    m_tpm = new QSpinBox(this);
-    m_tpm->setObjectName(u"tpm"_s);
-    m_tpm->setRange(0, 100000000);
+    m_tpm = addCount(tr("Tokens per minute"), u"tpm"_s, 0, 100000000,
+                     tr("Client-side limit on estimated tokens per minute."));
     m_tpm->setSpecialValueText(tr("off"));
-    m_tpm->setToolTip(tr("Client-side limit on estimated tokens per minute."));
-    m_form->addRow(tr("Tokens per minute"), m_tpm);
 
     auto* apply = new QPushButton(tr("Apply"), this);
     apply->setObjectName(u"applyPool"_s);

@@ -25,6 +25,8 @@ signals:
     void configApplied(const poolscope::PoolConfig& config);
 
 private:
+    QSpinBox* addCount(const QString& label, const QString& objectName, int minimum, int maximum,
+                       const QString& tip);
     QSpinBox* addMs(const QString& label, const QString& objectName, const QString& tip);
 
     PoolConfig m_base; // knobs the form does not show are kept as they were

@@ -283,7 +283,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         !readInt(parser, u"leak-threshold"_s, 0, &pool.leakThresholdMs, error))
         return std::nullopt;
     pool.maxConnections = int(maxConnections);
-    pool.maxStreamsPerConnection = int(std::min<qint64>(maxStreams, 1000));
+    pool.maxStreamsPerConnection =
+        int(std::min<qint64>(maxStreams, PoolConfig::kMostStreamsPerConnection));
     pool.minIdle = int(std::min(minIdle, maxConnections));
     pool.noPool = parser.isSet(u"no-pool"_s);
     pool.retries = int(retries);

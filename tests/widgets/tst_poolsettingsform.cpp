@@ -40,7 +40,17 @@ private slots:
         config.retryAfterCapMs = 12345; // not on the form: kept as it was
         PoolSettingsForm form;
         form.setConfig(config);
-        const PoolConfig shown = form.config();
+        QCOMPARE(form.config().retryAfterCapMs, 12345);
+        // The knobs go through the widgets, not through the config the form keeps: a second
+        // form with the defaults gets every widget's value copied over, by object name.
+        PoolSettingsForm copy;
+        for (const QSpinBox* box : form.findChildren<QSpinBox*>())
+            spin(copy, box->objectName())->setValue(box->value());
+        for (const QComboBox* box : form.findChildren<QComboBox*>())
+            copy.findChild<QComboBox*>(box->objectName())->setCurrentIndex(box->currentIndex());
+        for (const QCheckBox* box : form.findChildren<QCheckBox*>())
+            copy.findChild<QCheckBox*>(box->objectName())->setChecked(box->isChecked());
+        const PoolConfig shown = copy.config();
         QCOMPARE(shown.maxConnections, 24);
         QCOMPARE(shown.minIdle, 3);
         QCOMPARE(shown.acquireTimeoutMs, 1500);
@@ -56,7 +66,7 @@ private slots:
         QCOMPARE(shown.retries, 4);
         QCOMPARE(shown.requestsPerMinute, 600.0);
         QCOMPARE(shown.tokensPerMinute, 90000.0);
-        QCOMPARE(shown.retryAfterCapMs, 12345);
+        QCOMPARE(shown.retryAfterCapMs, PoolConfig{}.retryAfterCapMs); // not a widget
     }
 
     void applyHandsOnTheEditedValues() {
