@@ -205,18 +205,14 @@ void ConnectionPool::cancelAll() {
 }
 
 void ConnectionPool::setConfig(const PoolConfig& config) {
+    if (config.http2 != m_config.http2)
+        m_http1Learned = false;
     m_config = config;
     m_requestTemplates.clear();
     m_retry = retryPolicyFrom(config);
     if (config.noPool) {
         // No pool reuses nothing: idle connections would only hold slots new requests need.
-        std::vector<Lane*> idle;
-        for (auto& lane : m_lanes) {
-            if (lane->inFlight == 0)
-                idle.push_back(lane.get());
-        }
-        for (Lane* lane : idle)
-            retireLane(*lane);
+        retireEveryLane(false);
     }
     for (auto& lane : m_lanes) {
         if (lane->inFlight == 0)
@@ -229,21 +225,37 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
 
 void ConnectionPool::setEndpoint(const Endpoint& endpoint) {
     m_endpoint = endpoint;
+    m_http1Learned = false;
     m_requestTemplates.clear();
     m_codec = makeProviderCodec(endpoint.api);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!endpoint.extraCaCertificates.isEmpty())
         m_ssl.setCaCertificates(m_ssl.caCertificates() + endpoint.extraCaCertificates);
     // Connections to the old endpoint must not carry requests for the new one.
-    std::vector<Lane*> lanes;
-    for (auto& lane : m_lanes)
-        lanes.push_back(lane.get());
-    for (Lane* lane : lanes) {
-        if (lane->inFlight == 0)
-            retireLane(*lane);
-        else
+    retireEveryLane(true);
+}
+
+void ConnectionPool::retireEveryLane(bool busyOnesToo) {
+    std::vector<qint64> ids;
+    for (const auto& lane : m_lanes)
+        ids.push_back(lane->id);
+    for (qint64 id : ids) {
+        Lane* lane = laneById(id);
+        if (!lane)
+            continue; // closed with its group
+        if (lane->inFlight == 0) {
+            retireLane(*lane, false);
+        } else if (busyOnesToo) {
             lane->mustRetire = true;
+            lane->group->draining = true;
+        }
     }
+}
+
+Lane* ConnectionPool::laneById(qint64 id) {
+    auto it =
+        std::find_if(m_lanes.begin(), m_lanes.end(), [id](const auto& l) { return l->id == id; });
+    return it == m_lanes.end() ? nullptr : it->get();
 }
 
 void ConnectionPool::setSnapshotInterval(int ms) {
@@ -273,17 +285,24 @@ void ConnectionPool::dispatch() {
 
 Lane* ConnectionPool::pickLane() {
     if (!m_config.noPool) {
-        // Most recently used first (LIFO), so surplus connections stay idle and age out; among
-        // HTTP/2 connections the fullest first, so streams pack onto few connections.
+        // The fullest first: streams pack onto few HTTP/2 connections, and requests onto the
+        // busiest thread's connections, so that whole groups go idle and can close. Then the
+        // most recently used (LIFO), so surplus connections stay idle and age out.
         Lane* best = nullptr;
+        const auto fuller = [](const Lane& a, const Lane& b) {
+            if (a.inFlight != b.inFlight)
+                return a.inFlight > b.inFlight;
+            if (a.group->inFlight != b.group->inFlight)
+                return a.group->inFlight > b.group->inFlight;
+            return a.lastReleasedAt > b.lastReleasedAt;
+        };
         for (auto& lane : m_lanes) {
             // An h2 lane still connecting takes more streams too: Qt multiplexes them once the
             // connection is up (with prior knowledge the protocol is known from the start).
             const bool usable = lane->hasConnection || (lane->http2 && lane->inFlight > 0);
             if (!usable || !lane->hasRoom(m_config.maxStreamsPerConnection))
                 continue;
-            if (!best || lane->inFlight > best->inFlight ||
-                (lane->inFlight == best->inFlight && lane->lastReleasedAt > best->lastReleasedAt))
+            if (!best || fuller(*lane, *best))
                 best = lane.get();
         }
         if (best)
@@ -294,14 +313,58 @@ Lane* ConnectionPool::pickLane() {
     return nullptr;
 }
 
+bool ConnectionPool::speaksOnlyHttp1() const {
+    if (m_config.http2 == Http2Mode::Off)
+        return true;
+    if (isHttps(m_endpoint.baseUrl))
+        return m_http1Learned; // ALPN may still choose HTTP/2 until a connection said otherwise
+    // Cleartext: only prior knowledge (On) or an opt-in upgrade speaks HTTP/2.
+    return m_config.http2 == Http2Mode::Auto &&
+           !qEnvironmentVariableIsSet("QT_NETWORK_H2C_ALLOWED");
+}
+
+NetworkGroup& ConnectionPool::groupForNewLane(bool warm) {
+    const int perThread =
+        std::clamp(m_config.connectionsPerThread, 1, PoolConfig::kMostConnectionsPerThread);
+    // No pool opens a connection per request: a shared thread would save nothing there.
+    const bool share = perThread > 1 && !m_config.noPool && speaksOnlyHttp1();
+    const auto hasRoom = [perThread](const NetworkGroup& g) {
+        return g.shared && !g.draining && g.lanes < perThread;
+    };
+    if (share && warm) {
+        // Pre-opened connections share a thread only with those opened at the same moment.
+        if (m_warmingGroup && hasRoom(*m_warmingGroup))
+            return *m_warmingGroup;
+    } else if (share) {
+        NetworkGroup* fullest = nullptr;
+        for (auto& group : m_groups) {
+            if (hasRoom(*group) && !group->preconnected &&
+                (!fullest || group->lanes > fullest->lanes))
+                fullest = group.get();
+        }
+        if (fullest)
+            return *fullest;
+    }
+    auto group = std::make_unique<NetworkGroup>();
+    group->shared = share;
+    group->preconnected = warm;
+    if (share && warm)
+        m_warmingGroup = group.get();
+    QNetworkAccessManager* network = new QNetworkAccessManager(this);
+    // Redirects could open connections to other hosts behind the pool's back.
+    network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    network->setAutoDeleteReplies(false);
+    network->setProxy(m_endpoint.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
+    group->network = network;
+    m_groups.push_back(std::move(group));
+    return *m_groups.back();
+}
+
 Lane* ConnectionPool::openLane(bool warm) {
     auto lane = std::make_unique<Lane>();
     lane->id = m_nextLaneId++;
-    lane->network = new QNetworkAccessManager(this);
-    // Redirects could open connections to other hosts behind the pool's back.
-    lane->network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    lane->network->setAutoDeleteReplies(false);
-    lane->network->setProxy(m_endpoint.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
+    lane->group = &groupForNewLane(warm);
+    ++lane->group->lanes;
     lane->lastReleasedAt = monotonicNowUs();
     if (m_config.http2 == Http2Mode::On && !isHttps(m_endpoint.baseUrl)) {
         // h2c with prior knowledge: no response is needed to know (no dispatch() here: the
@@ -315,9 +378,9 @@ Lane* ConnectionPool::openLane(bool warm) {
             QSslConfiguration ssl = m_ssl;
             if (m_config.http2 != Http2Mode::Off)
                 ssl.setAllowedNextProtocols({QSslConfiguration::ALPNProtocolHTTP2, "http/1.1"});
-            lane->network->connectToHostEncrypted(url.host(), quint16(url.port(443)), ssl);
+            lane->group->network->connectToHostEncrypted(url.host(), quint16(url.port(443)), ssl);
         } else {
-            lane->network->connectToHost(url.host(), quint16(url.port(80)));
+            lane->group->network->connectToHost(url.host(), quint16(url.port(80)));
         }
         // Qt reports nothing for a pre-opened connection; it is counted as opened here, and if
         // the server refused it, the first request on the lane will show a new connection.
@@ -394,6 +457,7 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     if (lane.inFlight == 0)
         ++m_activeLanes;
     ++lane.inFlight;
+    ++lane.group->inFlight;
     ++lane.useCount;
 
     RequestRecord& record = job.record;
@@ -435,11 +499,15 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
         m_recentTokenSum += job.estimatedTokens;
     }
 
+    if (lane.group->shared && !lane.hasConnection && m_config.connectTimeoutMs > 0)
+        job.connectTimerId = // Qt may announce its connection to another request (see lane.h)
+            startJobTimer(job, TimerKind::Connect, m_config.connectTimeoutMs, Qt::PreciseTimer);
+
     QNetworkRequest request = buildRequest(job);
     QNetworkReply* reply =
         job.spec.method == "POST"
-            ? lane.network->post(request, job.spec.body)
-            : lane.network->sendCustomRequest(request, job.spec.method, job.spec.body);
+            ? lane.group->network->post(request, job.spec.body)
+            : lane.group->network->sendCustomRequest(request, job.spec.method, job.spec.body);
     job.reply = reply;
     wireReply(job, reply);
     armWatchdog(job);
@@ -474,31 +542,92 @@ void ConnectionPool::onConnecting(quint64 jobId) {
         return;
     const qint64 now = monotonicNowUs();
     Lane& lane = *j->lane;
+    if (lane.group->shared && j->sawConnecting) {
+        // Announced again to the same request: Qt opens several connections in one pass and
+        // tells the request first in its queue each time (see NetworkGroup::connectStartsUs).
+        noteGroupConnecting(*lane.group, now);
+        return;
+    }
     if (lane.hasConnection) {
         // The server closed the connection we believed idle; Qt opens a new one.
         ++m_counters.connectionsClosed;
         lane.hasConnection = false;
     }
     j->sawConnecting = true;
+    lane.connecting = true;
     j->record.reused = false;
     j->record.timeline.connectStartAt = now;
-    if (m_config.connectTimeoutMs > 0)
+    if (m_config.connectTimeoutMs > 0 && j->connectTimerId == 0)
         j->connectTimerId =
             startJobTimer(*j, TimerKind::Connect, m_config.connectTimeoutMs, Qt::PreciseTimer);
 }
 
+void ConnectionPool::noteGroupConnecting(NetworkGroup& group, qint64 now) {
+    group.connectStartsUs.push_back(now);
+    // More connections opening than lanes waiting for one: a connection the pool believed idle
+    // had been closed by the server, and Qt replaced it for a request on that lane.
+    int waiting = 0;
+    for (const auto& lane : m_lanes) {
+        waiting +=
+            lane->group == &group && !lane->hasConnection && lane->inFlight > 0 && !lane->connecting
+                ? 1
+                : 0;
+    }
+    while (int(group.connectStartsUs.size()) > waiting) {
+        const qint64 started = group.connectStartsUs.front();
+        group.connectStartsUs.pop_front();
+        ++m_counters.connectionsClosed;
+        // The request that will take it waits in Qt's queue: not sent yet, on such a lane.
+        PoolJob* replaced = nullptr;
+        for (const auto& [id, j] : m_jobs) {
+            Lane* lane = j->lane;
+            if (lane && lane->group == &group && lane->hasConnection && !lane->connecting &&
+                j->state == PoolJob::State::Active && j->record.timeline.sentAt == 0 &&
+                (!replaced || j->record.timeline.acquiredAt < replaced->record.timeline.acquiredAt))
+                replaced = j.get();
+        }
+        if (!replaced) {
+            ++m_counters.connectionsOpened; // too late to tell which request it carried
+            continue;
+        }
+        replaced->lane->hasConnection = false;
+        replaced->lane->connecting = true;
+        replaced->sawConnecting = true;
+        replaced->record.reused = false;
+        replaced->record.timeline.connectStartAt = started;
+    }
+}
+
 // A new connection counts as opened once it carries bytes: a refused connect never was one.
-static void markEstablished(PoolJob& job, Lane& lane, qint64 now, qint64& nextConnectionId,
-                            PoolSnapshot& counters) {
-    if (!job.sawConnecting || lane.hasConnection)
+void ConnectionPool::markEstablished(PoolJob& job, Lane& lane, qint64 now) {
+    if (lane.hasConnection)
         return;
+    NetworkGroup& group = *lane.group;
+    if (group.shared && !job.sawConnecting) {
+        // A request on a lane without a connection went out on a new one of its thread, which
+        // started opening at the oldest start not yet taken.
+        if (group.connectStartsUs.empty()) {
+            job.record.reused = true; // one the pool had counted as closed (an error Qt survived)
+        } else {
+            job.sawConnecting = true;
+            job.record.reused = false;
+            job.record.timeline.connectStartAt = group.connectStartsUs.front();
+            group.connectStartsUs.pop_front();
+        }
+    } else if (!job.sawConnecting) {
+        return; // HTTP/2: a stream on the connection another stream is opening
+    }
+    stopJobTimer(job.connectTimerId);
+    lane.connecting = false;
     lane.hasConnection = true;
-    lane.connectionId = nextConnectionId++;
+    lane.connectionId = m_nextConnectionId++;
     lane.connectionOpenedAt = now;
     job.record.connectionId = lane.connectionId;
-    ++counters.connectionsOpened;
-    counters.creationUsSum += now - job.record.timeline.connectStartAt;
-    ++counters.creationCount;
+    ++m_counters.connectionsOpened;
+    if (!job.sawConnecting)
+        return;
+    m_counters.creationUsSum += now - job.record.timeline.connectStartAt;
+    ++m_counters.creationCount;
 }
 
 void ConnectionPool::onEncrypted(quint64 jobId) {
@@ -506,10 +635,12 @@ void ConnectionPool::onEncrypted(quint64 jobId) {
     if (!j || !j->lane)
         return;
     const qint64 now = monotonicNowUs();
-    if (j->sawConnecting && j->record.timeline.tlsDoneAt == 0) {
+    Lane& lane = *j->lane;
+    const bool newConnection = j->sawConnecting || (lane.group->shared && !lane.hasConnection);
+    if (newConnection && j->record.timeline.tlsDoneAt == 0) {
         j->record.timeline.tlsDoneAt = now;
         stopJobTimer(j->connectTimerId);
-        markEstablished(*j, *j->lane, now, m_nextConnectionId, m_counters);
+        markEstablished(*j, lane, now);
     }
     // ALPN has chosen by now: an h2 lane can take more streams before any response arrives
     // (a streamed answer's headers may take as long as its first token).
@@ -527,6 +658,8 @@ void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
     lane.http2 = http2;
     if (http2)
         dispatch(); // requests waiting for a connection can go on this one now
+    else if (m_config.http2 != Http2Mode::Off)
+        m_http1Learned = true; // the server chose HTTP/1.1: new lanes may share threads
 }
 
 void ConnectionPool::onSent(quint64 jobId) {
@@ -536,7 +669,7 @@ void ConnectionPool::onSent(quint64 jobId) {
     const qint64 now = monotonicNowUs();
     j->record.timeline.sentAt = now;
     stopJobTimer(j->connectTimerId);
-    markEstablished(*j, *j->lane, now, m_nextConnectionId, m_counters);
+    markEstablished(*j, *j->lane, now);
 }
 
 void ConnectionPool::onHeaders(quint64 jobId) {
@@ -832,9 +965,21 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
         return;
     if (--lane->inFlight == 0)
         --m_activeLanes;
+    --lane->group->inFlight;
+    const bool hadStart = lane->connecting;
+    lane->connecting = false;
+    if (lane->group->shared && !lane->hasConnection && !hadStart &&
+        !lane->group->connectStartsUs.empty()) {
+        // Its connection never opened (refused, timed out): that start is over.
+        if (job.record.timeline.connectStartAt == 0)
+            job.record.timeline.connectStartAt = lane->group->connectStartsUs.front();
+        lane->group->connectStartsUs.pop_front();
+    }
     lane->warm = false;
     lane->lastReleasedAt = monotonicNowUs();
-    if (!connectionHealthy || serverClosing || m_config.noPool)
+    // Qt has closed the connection itself (an error, an abort, or "Connection: close" either way)
+    const bool closedAlready = !connectionHealthy || serverClosing || m_config.noPool;
+    if (closedAlready)
         lane->mustRetire = true;
     if (m_config.maxLifetimeMs > 0 && lane->hasConnection &&
         lane->lastReleasedAt - lane->connectionOpenedAt >= m_config.maxLifetimeMs * kUsPerMs)
@@ -851,25 +996,63 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
     if (lane->inFlight > 0)
         return;
     if (lane->mustRetire)
-        retireLane(*lane);
+        retireLane(*lane, closedAlready || !lane->hasConnection);
+    else if (lane->group->draining && lane->group->inFlight == 0)
+        closeGroup(*lane->group);
     else
         scheduleHousekeeping(*lane);
 }
 
-void ConnectionPool::retireLane(Lane& lane) {
+void ConnectionPool::retireLane(Lane& lane, bool connectionGone) {
+    NetworkGroup& group = *lane.group;
+    if (connectionGone || group.lanes == 1) {
+        dropLane(lane);
+        if (group.lanes == 0 || (group.draining && group.inFlight == 0))
+            closeGroup(group);
+        return;
+    }
+    // Its thread's other connections close with it: no new requests for any of them, and the
+    // manager goes when the last request on it ends.
+    group.draining = true;
+    for (auto& other : m_lanes) {
+        if (other->group == &group)
+            other->mustRetire = true;
+    }
+    if (group.inFlight == 0)
+        closeGroup(group);
+}
+
+void ConnectionPool::dropLane(Lane& lane) {
     if (lane.hasConnection)
         ++m_counters.connectionsClosed;
     if (lane.housekeepingTimerId) {
         killTimer(lane.housekeepingTimerId);
         m_laneTimers.remove(lane.housekeepingTimerId);
     }
-    // Destroying the manager closes its socket at once; later, because a reply of this lane
-    // may still be delivering the signal we are handling.
-    lane.network->deleteLater();
+    --lane.group->lanes;
     const qint64 id = lane.id;
     m_lanes.erase(
         std::remove_if(m_lanes.begin(), m_lanes.end(), [id](const auto& l) { return l->id == id; }),
         m_lanes.end());
+}
+
+void ConnectionPool::closeGroup(NetworkGroup& group) {
+    std::vector<Lane*> members;
+    for (auto& lane : m_lanes) {
+        if (lane->group == &group)
+            members.push_back(lane.get());
+    }
+    for (Lane* lane : members)
+        dropLane(*lane);
+    // Destroying the manager closes its sockets at once; later, because a reply of this group
+    // may still be delivering the signal we are handling.
+    group.network->deleteLater();
+    if (m_warmingGroup == &group)
+        m_warmingGroup = nullptr;
+    const NetworkGroup* target = &group;
+    m_groups.erase(std::remove_if(m_groups.begin(), m_groups.end(),
+                                  [target](const auto& g) { return g.get() == target; }),
+                   m_groups.end());
 }
 
 void ConnectionPool::scheduleHousekeeping(Lane& lane) {
@@ -892,11 +1075,10 @@ void ConnectionPool::scheduleHousekeeping(Lane& lane) {
 }
 
 void ConnectionPool::laneHousekeeping(qint64 laneId) {
-    auto it = std::find_if(m_lanes.begin(), m_lanes.end(),
-                           [laneId](const auto& l) { return l->id == laneId; });
-    if (it == m_lanes.end())
+    Lane* found = laneById(laneId);
+    if (!found)
         return;
-    Lane& lane = **it;
+    Lane& lane = *found;
     lane.housekeepingTimerId = 0;
     if (lane.inFlight > 0)
         return;
@@ -907,18 +1089,36 @@ void ConnectionPool::laneHousekeeping(qint64 laneId) {
     const bool idleTooLong =
         m_config.idleTimeoutMs > 0 &&
         now - lane.lastReleasedAt >= m_config.idleTimeoutMs * kUsPerMs - kUsPerMs;
-    int idle = 0;
-    for (const auto& l : m_lanes)
-        idle += l->isIdle() ? 1 : 0;
-    if (expired || (idleTooLong && idle > m_config.minIdle)) {
-        retireLane(lane);
+    if (expired) {
+        retireLane(lane, false);
         ensureMinIdle(); // a connection retired for age is replaced when min idle asks for it
         return;
     }
-    if (idleTooLong) {
-        // Kept for min idle: look again after the next idle period.
-        lane.lastReleasedAt = now;
+    if (!idleTooLong) {
+        scheduleHousekeeping(lane);
+        return;
     }
+    // Idle too long. Its thread's connections close together: all of them must have idled out,
+    // and min idle must still be met without them.
+    const NetworkGroup& group = *lane.group;
+    bool groupIdledOut = group.inFlight == 0;
+    int available = 0;
+    for (const auto& l : m_lanes) {
+        available += l->isAvailable() ? 1 : 0;
+        if (l->group == &group && l.get() != &lane)
+            groupIdledOut = groupIdledOut && !l->warm &&
+                            now - l->lastReleasedAt >= m_config.idleTimeoutMs * kUsPerMs - kUsPerMs;
+    }
+    if (available - group.lanes >= m_config.minIdle) {
+        if (groupIdledOut) {
+            retireLane(lane, false);
+            ensureMinIdle();
+        }
+        // else: the group's last connection to idle out closes them all (its own timer)
+        return;
+    }
+    // Kept for min idle: look again after the next idle period.
+    lane.lastReleasedAt = now;
     scheduleHousekeeping(lane);
 }
 
@@ -927,28 +1127,34 @@ void ConnectionPool::ensureMinIdle() {
         return;
     int idle = 0;
     for (const auto& lane : m_lanes)
-        idle += lane->isIdle() ? 1 : 0;
+        idle += lane->isAvailable() ? 1 : 0;
     const int max = std::max(1, m_config.maxConnections);
+    m_warmingGroup = nullptr;
     while (idle < m_config.minIdle && int(m_lanes.size()) < max && m_pending.empty()) {
         openLane(true);
         ++idle;
     }
+    m_warmingGroup = nullptr;
 }
 
 void ConnectionPool::trimToMax() {
     const int max = std::max(1, m_config.maxConnections);
+    const auto staying = [this] {
+        return int(std::count_if(m_lanes.begin(), m_lanes.end(),
+                                 [](const auto& l) { return !l->mustRetire; }));
+    };
     // Oldest idle connections go first; busy ones retire when their request ends.
-    while (int(m_lanes.size()) > max) {
+    while (staying() > max) {
         Lane* victim = nullptr;
         for (auto& lane : m_lanes) {
-            if (lane->inFlight == 0 && (!victim || lane->lastReleasedAt < victim->lastReleasedAt))
+            if (lane->isAvailable() && (!victim || lane->lastReleasedAt < victim->lastReleasedAt))
                 victim = lane.get();
         }
         if (!victim)
             break;
-        retireLane(*victim);
+        retireLane(*victim, false);
     }
-    int excess = int(m_lanes.size()) - max;
+    int excess = staying() - max;
     for (auto& lane : m_lanes) {
         if (excess <= 0)
             break;

@@ -80,9 +80,15 @@ private:
     void dispatch();
     Lane* pickLane();
     Lane* openLane(bool warm);
+    // Whether every connection to the endpoint is HTTP/1.1 (so lanes may share a thread).
+    bool speaksOnlyHttp1() const;
+    NetworkGroup& groupForNewLane(bool warm);
+    Lane* laneById(qint64 id);
     void startAttempt(PoolJob& job, Lane& lane);
     void wireReply(PoolJob& job, QNetworkReply* reply);
     void onConnecting(quint64 jobId);
+    void noteGroupConnecting(NetworkGroup& group, qint64 now);
+    void markEstablished(PoolJob& job, Lane& lane, qint64 now);
     void onEncrypted(quint64 jobId);
     // The lane's protocol is known (from ALPN or the first response): an HTTP/2 lane takes up
     // to maxStreamsPerConnection streams, and waiting requests start on it at once.
@@ -95,7 +101,12 @@ private:
     void endAttempt(PoolJob& job, ErrorClass cls, const QString& error, bool connectionHealthy);
     void finishJob(PoolJob& job);
     void releaseLane(PoolJob& job, bool connectionHealthy, bool serverClosing);
-    void retireLane(Lane& lane);
+    // Ends the lane's connection: at once if Qt has closed it already (connectionGone) or the
+    // lane has its thread to itself, otherwise by draining the lane's whole group.
+    void retireLane(Lane& lane, bool connectionGone);
+    void retireEveryLane(bool busyOnesToo); // idle ones now; busy ones after their request
+    void dropLane(Lane& lane);              // forgets it (the group's manager stays)
+    void closeGroup(NetworkGroup& group);   // every lane of it; its manager closes their sockets
     void scheduleHousekeeping(Lane& lane);
     void laneHousekeeping(qint64 laneId);
     void ensureMinIdle();
@@ -129,7 +140,10 @@ private:
     std::atomic<quint64> m_nextId{1};
     qint64 m_nextLaneId = 1;
     qint64 m_nextConnectionId = 1;
+    std::vector<std::unique_ptr<NetworkGroup>> m_groups;
     std::vector<std::unique_ptr<Lane>> m_lanes;
+    NetworkGroup* m_warmingGroup = nullptr; // ensureMinIdle's current group
+    bool m_http1Learned = false; // a connection over TLS chose HTTP/1.1 (see speaksOnlyHttp1)
     std::unordered_map<quint64, std::unique_ptr<PoolJob>> m_jobs;
     std::deque<quint64> m_pending;
     struct TimerTarget {

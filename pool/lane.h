@@ -3,21 +3,45 @@
 #include <QtGlobal>
 
 #include <algorithm>
+#include <deque>
 
 class QNetworkAccessManager;
 
 namespace poolscope {
 
-// One QNetworkAccessManager used as exactly one connection. Over HTTP/1.1 a lane carries one
-// request at a time, so Qt never opens a second socket in it and never queues inside it; over
-// HTTP/2 it carries up to maxStreamsPerConnection streams on its single connection. The pool knows
-// every lane's state, which is how its connection count stays equal to what the server accepted.
+// One QNetworkAccessManager, and so one Qt network thread, shared by up to
+// PoolConfig::connectionsPerThread HTTP/1.1 lanes; an HTTP/2 lane (or one whose protocol is not
+// known yet) has a group to itself. Qt opens a connection in a manager only when every connection
+// it has is busy, so while the pool gives each lane at most one request, the manager's
+// connections are exactly its lanes' connections. The pool can close them only all at once, by
+// destroying the manager: a group that must close one of them drains (takes no new requests) and
+// closes when its last request ends.
+struct NetworkGroup {
+    QNetworkAccessManager* network = nullptr; // owned; deleteLater() when the group closes
+    int lanes = 0;
+    int inFlight = 0;
+    bool shared = false; // HTTP/1.1 lanes may join it
+    // It holds pre-opened (min idle) connections. Qt may serve a request with one of them instead
+    // of opening the connection the pool expects, so no lanes join it later.
+    bool preconnected = false;
+    bool draining = false;
+    // When its connections started opening, oldest first. Qt announces a new connection to the
+    // request first in its queue, which need not be the one it sends on it; the requests that
+    // do go out on new connections take these in order.
+    std::deque<qint64> connectStartsUs;
+};
+
+// One connection of the pool. Over HTTP/1.1 a lane carries one request at a time, so Qt never
+// queues inside its manager; over HTTP/2 it carries up to maxStreamsPerConnection streams on its
+// single connection. The pool knows every lane's state, which is how its connection count stays
+// equal to what the server accepted.
 struct Lane {
     qint64 id = 0;
-    QNetworkAccessManager* network = nullptr; // owned; deleteLater() when the lane retires
-    qint64 connectionId = 0;                  // the connection it carries now (0: none yet)
-    bool hasConnection = false;               // a socket is open or opening
-    bool warm = false;                        // opened ahead of demand (min idle), not yet used
+    NetworkGroup* group = nullptr; // owned by the pool
+    qint64 connectionId = 0;       // the connection it carries now (0: none yet)
+    bool hasConnection = false;    // a socket is open or opening
+    bool connecting = false;       // its request was told a connection is opening for it
+    bool warm = false;             // opened ahead of demand (min idle), not yet used
     qint64 connectionOpenedAt = 0;
     qint64 lastReleasedAt = 0;
     int inFlight = 0;
@@ -28,6 +52,8 @@ struct Lane {
     int housekeepingTimerId = 0; // idle timeout / max lifetime while idle
 
     bool isIdle() const { return hasConnection && inFlight == 0; }
+    // Idle and staying: a candidate for the next request and for min idle.
+    bool isAvailable() const { return isIdle() && !mustRetire; }
     // One stream until HTTP/2 is known to be in use, then up to maxStreams.
     bool hasRoom(int maxStreams) const {
         return inFlight < (http2 ? std::max(1, maxStreams) : 1) && !mustRetire;

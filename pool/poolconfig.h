@@ -11,6 +11,7 @@ enum class Http2Mode { Auto, On, Off };
 // 0 disables a timeout or a limit where the comment says so. Defaults: DESIGN.md.
 struct PoolConfig {
     static constexpr int kMostStreamsPerConnection = 1000; // the highest maxStreamsPerConnection
+    static constexpr int kMostConnectionsPerThread = 6;    // Qt 6.4's HTTP/1.1 connections per host
 
     int maxConnections = 10;         // maximumPoolSize
     int minIdle = 0;                 // minimumIdle: warm connections kept open
@@ -23,7 +24,11 @@ struct PoolConfig {
     qint64 leakThresholdMs = 0;      // leakDetectionThreshold (0: off)
     Http2Mode http2 = Http2Mode::Auto;
     int maxStreamsPerConnection = 100; // HTTP/2 streams carried by one connection
-    bool noPool = false;               // a fresh connection for every request (the A/B baseline)
+    // HTTP/1.1 connections sharing one QNetworkAccessManager thread (1: a thread each, so every
+    // connection idles out and retires on its own; more: fewer threads and context switches,
+    // but a thread's connections close together, see NetworkGroup).
+    int connectionsPerThread = kMostConnectionsPerThread;
+    bool noPool = false; // a fresh connection for every request (the A/B baseline)
     int retries = 2;
     qint64 retryBaseDelayMs = 500;              // 0.5 s · 2^n
     qint64 retryMaxDelayMs = 8000;              // capped at 8 s

@@ -43,6 +43,7 @@ void savePoolConfig(QSettings& settings, const PoolConfig& c) {
     settings.setValue(u"leakThresholdMs"_s, c.leakThresholdMs);
     settings.setValue(u"http2"_s, http2Name(c.http2));
     settings.setValue(u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection);
+    settings.setValue(u"connectionsPerThread"_s, c.connectionsPerThread);
     settings.setValue(u"noPool"_s, c.noPool);
     settings.setValue(u"retries"_s, c.retries);
     settings.setValue(u"requestsPerMinute"_s, c.requestsPerMinute);
@@ -69,6 +70,9 @@ PoolConfig loadPoolConfig(const QSettings& settings) {
     c.maxStreamsPerConnection = int(std::clamp<qint64>(
         readMs(settings, u"maxStreamsPerConnection"_s, c.maxStreamsPerConnection), 1,
         PoolConfig::kMostStreamsPerConnection));
+    c.connectionsPerThread =
+        int(std::clamp<qint64>(readMs(settings, u"connectionsPerThread"_s, c.connectionsPerThread),
+                               1, PoolConfig::kMostConnectionsPerThread));
     c.noPool = settings.value(u"pool/noPool"_s, false).toBool();
     c.retries = int(readMs(settings, u"retries"_s, c.retries));
     c.requestsPerMinute = settings.value(u"pool/requestsPerMinute"_s, 0.0).toDouble();

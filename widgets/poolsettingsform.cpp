@@ -78,6 +78,12 @@ PoolSettingsForm::PoolSettingsForm(QWidget* parent)
                                "connection opens only when every open one is full. Lower it "
                                "to spread streams over more connections or to match the "
                                "server's own limit."));
+    m_perThread = addCount(tr("HTTP/1.1 connections per thread"), u"connectionsPerThread"_s, 1,
+                           PoolConfig::kMostConnectionsPerThread,
+                           tr("HTTP/1.1 connections sharing one network thread: fewer threads "
+                              "are faster, but a thread's connections close together (an "
+                              "idle one waits for the others). 1 gives every connection its "
+                              "own idle timeout and lifetime."));
     m_noPool = new QCheckBox(tr("A fresh connection for every request (the A/B baseline)"), this);
     m_noPool->setObjectName(u"noPool"_s);
     m_form->addRow(tr("No pool"), m_noPool);
@@ -125,6 +131,7 @@ void PoolSettingsForm::setConfig(const PoolConfig& c) {
     m_leakThreshold->setValue(int(std::min<qint64>(c.leakThresholdMs, kMaxMs)));
     m_http2->setCurrentIndex(c.http2 == Http2Mode::On ? 1 : c.http2 == Http2Mode::Off ? 2 : 0);
     m_maxStreams->setValue(c.maxStreamsPerConnection);
+    m_perThread->setValue(c.connectionsPerThread);
     m_noPool->setChecked(c.noPool);
     m_retries->setValue(c.retries);
     m_rpm->setValue(int(c.requestsPerMinute));
@@ -145,6 +152,7 @@ PoolConfig PoolSettingsForm::config() const {
     const int http2 = m_http2->currentIndex();
     c.http2 = http2 == 1 ? Http2Mode::On : http2 == 2 ? Http2Mode::Off : Http2Mode::Auto;
     c.maxStreamsPerConnection = m_maxStreams->value();
+    c.connectionsPerThread = m_perThread->value();
     c.noPool = m_noPool->isChecked();
     c.retries = m_retries->value();
     c.requestsPerMinute = m_rpm->value();

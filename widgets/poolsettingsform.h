@@ -41,6 +41,7 @@ private:
     QSpinBox* m_leakThreshold;
     QComboBox* m_http2;
     QSpinBox* m_maxStreams;
+    QSpinBox* m_perThread;
     QCheckBox* m_noPool;
     QSpinBox* m_retries;
     QSpinBox* m_rpm;

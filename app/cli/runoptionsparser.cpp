@@ -151,6 +151,8 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
         {u"http2"_s, u"HTTP/2: auto (ALPN), on or off (default auto)."_s, u"MODE"_s},
         {u"max-streams"_s, u"HTTP/2 streams one connection carries at once (default 100)."_s,
          u"N"_s},
+        {u"connections-per-thread"_s,
+         u"HTTP/1.1 connections sharing one network thread, 1 to 6 (default 6)."_s, u"N"_s},
         {u"no-pool"_s, u"A fresh connection for every request (the A/B baseline)."_s},
         {u"concurrency"_s, u"Closed loop: requests kept in flight (default 10)."_s, u"N"_s},
         {u"rate"_s, u"Open loop: Poisson arrivals at R requests/s."_s, u"R"_s},
@@ -270,9 +272,10 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
 
     PoolConfig& pool = run.poolConfig;
     qint64 maxConnections = pool.maxConnections, minIdle = pool.minIdle;
-    qint64 maxStreams = pool.maxStreamsPerConnection;
+    qint64 maxStreams = pool.maxStreamsPerConnection, perThread = pool.connectionsPerThread;
     if (!readInt(parser, u"max-connections"_s, 1, &maxConnections, error) ||
         !readInt(parser, u"max-streams"_s, 1, &maxStreams, error) ||
+        !readInt(parser, u"connections-per-thread"_s, 1, &perThread, error) ||
         !readInt(parser, u"min-idle"_s, 0, &minIdle, error) ||
         !readInt(parser, u"acquire-timeout"_s, 0, &pool.acquireTimeoutMs, error) ||
         !readInt(parser, u"idle-timeout"_s, 0, &pool.idleTimeoutMs, error) ||
@@ -285,6 +288,13 @@ std::optional<RunInvocation> parseRunOptions(const QStringList& arguments, QStri
     pool.maxConnections = int(maxConnections);
     pool.maxStreamsPerConnection =
         int(std::min<qint64>(maxStreams, PoolConfig::kMostStreamsPerConnection));
+    if (perThread > PoolConfig::kMostConnectionsPerThread) {
+        *error = u"--connections-per-thread: at most "_s +
+                 QString::number(PoolConfig::kMostConnectionsPerThread) +
+                 u" (Qt opens no more HTTP/1.1 connections to one server per thread)"_s;
+        return std::nullopt;
+    }
+    pool.connectionsPerThread = int(perThread);
     pool.minIdle = int(std::min(minIdle, maxConnections));
     pool.noPool = parser.isSet(u"no-pool"_s);
     pool.retries = int(retries);

@@ -89,6 +89,9 @@ private slots:
         QTest::addRow("unknown command") << QStringList{u"fly"_s} << QByteArray("unknown");
         QTest::addRow("no streams per connection")
             << QStringList{u"run"_s, u"--max-streams"_s, u"0"_s} << QByteArray("--max-streams");
+        QTest::addRow("seven connections per thread")
+            << QStringList{u"run"_s, u"--connections-per-thread"_s, u"7"_s}
+            << QByteArray("at most 6");
         QTest::addRow("rate and concurrency")
             << QStringList{u"run"_s, u"--rate"_s, u"5"_s, u"--concurrency"_s, u"2"_s}
             << QByteArray("exclude");

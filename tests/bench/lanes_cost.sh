@@ -3,7 +3,8 @@
 # chat completion (plain HTTP/1.1), paired rounds of:
 #   raw-6    the peer kit's raw client with 6 QNAMs (6 connections each), like run-peers.sh
 #   raw-C    the same client with one QNAM per connection (C of them), PoolScope's shape
-#   poolscope run --max-connections C
+#   poolscope run --max-connections C             (6 connections per network thread, the default)
+#   poolscope run ... --connections-per-thread 1  (one thread per connection, like raw-C)
 # Prints requests/s, CPU seconds per 1,000 requests and context switches per request, then the
 # medians. Needs the raw client built by ../shared/bench-peers/run-peers.sh (run it once).
 #   tests/bench/lanes_cost.sh [-n REQUESTS] [-c CONCURRENCY] [-r ROUNDS]
@@ -62,6 +63,8 @@ for ((i = 1; i <= rounds; i++)); do
     measure "raw-$c" "$raw" "$url/chat/completions" "$n" "$c" "$c"
     measure poolscope "$app" run --base-url "$url" --model sim --requests "$n" --concurrency "$c" \
         --max-connections "$c" --retries 0 --quiet --json
+    measure ps-1/thread "$app" run --base-url "$url" --model sim --requests "$n" --concurrency "$c" \
+        --max-connections "$c" --connections-per-thread 1 --retries 0 --quiet --json
 done
 python3 - "$work/rows" <<'PY'
 import statistics, sys, collections

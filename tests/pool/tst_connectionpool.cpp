@@ -4,6 +4,7 @@
 #include "monotonicclock.h"
 #include "simulatorthread.h"
 
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -75,19 +76,24 @@ private slots:
         QTest::addColumn<int>("requests");
         QTest::addColumn<int>("maxConnections");
         QTest::addColumn<bool>("noPool");
-        QTest::addRow("1000 requests, max 8") << 1000 << 8 << false;
-        QTest::addRow("200 requests, max 1") << 200 << 1 << false;
-        QTest::addRow("300 requests, max 32") << 300 << 32 << false;
-        QTest::addRow("no pool, 100 requests") << 100 << 8 << true;
+        QTest::addColumn<int>("perThread");
+        QTest::addRow("1000 requests, max 8") << 1000 << 8 << false << 6;
+        QTest::addRow("1000 requests, max 8, a thread each") << 1000 << 8 << false << 1;
+        QTest::addRow("200 requests, max 1") << 200 << 1 << false << 6;
+        QTest::addRow("300 requests, max 32") << 300 << 32 << false << 6;
+        QTest::addRow("300 requests, max 32, 4 per thread") << 300 << 32 << false << 4;
+        QTest::addRow("no pool, 100 requests") << 100 << 8 << true << 6;
     }
     void connectionsOpenedEqualServerAccepted() {
         QFETCH(int, requests);
         QFETCH(int, maxConnections);
         QFETCH(bool, noPool);
+        QFETCH(int, perThread);
         startSim(quickConfig());
         PoolConfig config;
         config.maxConnections = maxConnections;
         config.noPool = noPool;
+        config.connectionsPerThread = perThread;
         ConnectionPool pool(endpoint(), config);
         Collector done(&pool);
         for (int i = 0; i < requests; ++i)
@@ -105,14 +111,92 @@ private slots:
             QTRY_COMPARE(int(m_sim->stats().connectionsClosed), requests);
             QCOMPARE(pool.snapshot().total, 0);
         }
-        // Every record names its connection and whether it was reused.
+        // Every record names its connection and whether it was reused; each new connection is
+        // timed on exactly one request, even where a thread opened several at once.
         QSet<qint64> connections;
         for (const RequestRecord& r : done.records) {
             QVERIFY(r.connectionId > 0);
             connections.insert(r.connectionId);
             QCOMPARE(r.httpVersion, u"1.1"_s);
+            const RequestTimeline& t = r.timeline;
+            QCOMPARE(t.connectStartAt > 0, !r.reused);
+            if (!r.reused)
+                QVERIFY(t.acquiredAt <= t.connectStartAt && t.connectStartAt <= t.sentAt);
         }
         QCOMPARE(connections.size(), expected);
+        // Connections share Qt network threads, up to perThread each (none in no-pool mode).
+        const int threads = int(pool.findChildren<QNetworkAccessManager*>().size());
+        if (!noPool)
+            QCOMPARE(threads, (maxConnections + perThread - 1) / perThread);
+    }
+
+    // The server closes idle connections and ends others with "Connection: close"; Qt reopens
+    // them inside threads shared by several connections. The pool's count stays the server's.
+    void serverClosedConnectionsKeepTheCountExact_data() {
+        QTest::addColumn<int>("perThread");
+        QTest::addRow("a thread each") << 1;
+        QTest::addRow("3 per thread") << 3;
+        QTest::addRow("6 per thread") << 6;
+    }
+    void serverClosedConnectionsKeepTheCountExact() {
+        QFETCH(int, perThread);
+        sim::SimConfig sim = quickConfig();
+        sim.maxRequestsPerConnection = 7;
+        sim.keepAliveIdleMs = 100; // never within a round: a close racing a send is not timed
+        startSim(sim);
+        PoolConfig config;
+        config.maxConnections = 6;
+        config.connectionsPerThread = perThread;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int round = 0; round < 4; ++round) {
+            for (int i = 0; i < 30; ++i)
+                pool.submit(prompt());
+            QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 30 * (round + 1), 20000);
+            QTest::qWait(300); // the server closes what stayed idle
+        }
+        QCOMPARE(done.failures(), 0);
+        const PoolSnapshot s = pool.snapshot();
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), int(s.connectionsOpened));
+        QVERIFY(s.connectionsOpened > 6); // the server did close some
+        QCOMPARE(int(done.records.size() - s.requestsOnReusedConnections),
+                 int(s.connectionsOpened));
+    }
+
+    // An idle connection whose thread still carries a request stays open past the idle timeout:
+    // the thread's connections close together once all have idled out.
+    void idleConnectionsCloseWithTheirThread_data() {
+        QTest::addColumn<int>("perThread");
+        QTest::addColumn<int>("openWhileOneIsBusy");
+        QTest::addRow("a thread each") << 1 << 1;
+        QTest::addRow("2 per thread") << 2 << 2;
+    }
+    void idleConnectionsCloseWithTheirThread() {
+        QFETCH(int, perThread);
+        QFETCH(int, openWhileOneIsBusy);
+        sim::SimConfig sim = quickConfig();
+        sim.outputTokens = 30;
+        sim.tokensPerSecond = 20; // a full answer takes 1.5 s
+        startSim(sim);
+        PoolConfig config;
+        config.maxConnections = 2;
+        config.idleTimeoutMs = 200;
+        config.connectionsPerThread = perThread;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        pool.submit(prompt(u"long"_s, true));
+        ChatRequest quick = prompt(u"short"_s, true);
+        quick.maxTokens = 1;
+        pool.submit(quick);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 1, 5000);
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), 2);
+        QTest::qWait(700); // well past the idle timeout, while the long answer streams
+        QCOMPARE(done.records.size(), 1);
+        QCOMPARE(m_sim->stats().openConnections, openWhileOneIsBusy);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->stats().openConnections, 0, 2000);
+        QCOMPARE(pool.snapshot().total, 0);
+        QCOMPARE(done.failures(), 0);
     }
 
     // Requests are built from a prepared template (per endpoint and config): each must still
@@ -259,6 +343,7 @@ private slots:
         config.maxConnections = 4;
         config.minIdle = 2;
         config.idleTimeoutMs = 200;
+        config.connectionsPerThread = 1; // with shared threads it keeps a thread's worth
         ConnectionPool pool(endpoint(), config);
         Collector done(&pool);
         for (int i = 0; i < 4; ++i)
@@ -471,12 +556,22 @@ private slots:
         QCOMPARE(s.acquireCount, quint64(5));
     }
 
+    void shrinkingLetsInFlightRequestsFinish_data() {
+        QTest::addColumn<int>("perThread");
+        QTest::addColumn<int>("openAfter");
+        QTest::addRow("a thread each") << 1 << 1;
+        // The three that must go share a thread with the fourth, which closes with them.
+        QTest::addRow("4 per thread") << 4 << 0;
+    }
     void shrinkingLetsInFlightRequestsFinish() {
+        QFETCH(int, perThread);
+        QFETCH(int, openAfter);
         sim::SimConfig slow = quickConfig();
         slow.ttftMs = 300;
         startSim(slow);
         PoolConfig config;
         config.maxConnections = 4;
+        config.connectionsPerThread = perThread;
         ConnectionPool pool(endpoint(), config);
         Collector done(&pool);
         for (int i = 0; i < 4; ++i)
@@ -486,8 +581,8 @@ private slots:
         pool.setConfig(config);
         QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 4, 5000);
         QCOMPARE(done.failures(), 0);
-        QCOMPARE(pool.snapshot().total, 1);
-        QTRY_COMPARE(m_sim->stats().openConnections, 1);
+        QCOMPARE(pool.snapshot().total, openAfter);
+        QTRY_COMPARE(m_sim->stats().openConnections, openAfter);
     }
 
     void snapshotsArePublishedPeriodically() {

@@ -20,6 +20,7 @@ private slots:
         config.leakThresholdMs = 9000;
         config.http2 = Http2Mode::Off;
         config.maxStreamsPerConnection = 7;
+        config.connectionsPerThread = 3;
         config.noPool = true;
         config.retries = 5;
         config.requestsPerMinute = 600;
@@ -35,6 +36,7 @@ private slots:
         QCOMPARE(loaded.leakThresholdMs, 9000);
         QCOMPARE(loaded.http2, Http2Mode::Off);
         QCOMPARE(loaded.maxStreamsPerConnection, 7);
+        QCOMPARE(loaded.connectionsPerThread, 3);
         QVERIFY(loaded.noPool);
         QCOMPARE(loaded.retries, 5);
         QCOMPARE(loaded.requestsPerMinute, 600.0);

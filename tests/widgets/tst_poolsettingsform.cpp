@@ -33,6 +33,7 @@ private slots:
         config.leakThresholdMs = 4000;
         config.http2 = Http2Mode::Off;
         config.maxStreamsPerConnection = 12;
+        config.connectionsPerThread = 2;
         config.noPool = true;
         config.retries = 4;
         config.requestsPerMinute = 600;
@@ -62,6 +63,7 @@ private slots:
         QCOMPARE(shown.leakThresholdMs, 4000);
         QCOMPARE(shown.http2, Http2Mode::Off);
         QCOMPARE(shown.maxStreamsPerConnection, 12);
+        QCOMPARE(shown.connectionsPerThread, 2);
         QVERIFY(shown.noPool);
         QCOMPARE(shown.retries, 4);
         QCOMPARE(shown.requestsPerMinute, 600.0);
