@@ -568,10 +568,10 @@ void ConnectionPool::noteGroupConnecting(NetworkGroup& group, qint64 now) {
     // had been closed by the server, and Qt replaced it for a request on that lane.
     int waiting = 0;
     for (const auto& lane : m_lanes) {
-        waiting +=
-            lane->group == &group && !lane->hasConnection && lane->inFlight > 0 && !lane->connecting
-                ? 1
-                : 0;
+        waiting += lane->group == &group && !lane->hasConnection && lane->inFlight > 0 &&
+                           !lane->connecting && !lane->borrowing
+                       ? 1
+                       : 0;
     }
     while (int(group.connectStartsUs.size()) > waiting) {
         const qint64 started = group.connectStartsUs.front();
@@ -600,14 +600,26 @@ void ConnectionPool::noteGroupConnecting(NetworkGroup& group, qint64 now) {
 
 // A new connection counts as opened once it carries bytes: a refused connect never was one.
 void ConnectionPool::markEstablished(PoolJob& job, Lane& lane, qint64 now) {
-    if (lane.hasConnection)
+    if (lane.hasConnection || lane.borrowing)
         return;
     NetworkGroup& group = *lane.group;
     if (group.shared && !job.sawConnecting) {
         // A request on a lane without a connection went out on a new one of its thread, which
         // started opening at the oldest start not yet taken.
         if (group.connectStartsUs.empty()) {
-            job.record.reused = true; // one the pool had counted as closed (an error Qt survived)
+            // No connection opened for it: Qt sent it on one of the thread's connections whose
+            // request has ended there but not yet here. The lane borrows that connection and
+            // opens none; it goes when this request ends.
+            stopJobTimer(job.connectTimerId);
+            lane.borrowing = true;
+            job.record.reused = true;
+            for (const auto& other : m_lanes) {
+                if (other->group == &group && other->hasConnection && other->inFlight > 0) {
+                    job.record.connectionId = other->connectionId; // the likeliest one
+                    break;
+                }
+            }
+            return;
         } else {
             job.sawConnecting = true;
             job.record.reused = false;
@@ -966,8 +978,9 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
     if (--lane->inFlight == 0)
         --m_activeLanes;
     --lane->group->inFlight;
-    const bool hadStart = lane->connecting;
+    const bool hadStart = lane->connecting || lane->borrowing;
     lane->connecting = false;
+    lane->borrowing = false;
     if (lane->group->shared && !lane->hasConnection && !hadStart &&
         !lane->group->connectStartsUs.empty()) {
         // Its connection never opened (refused, timed out): that start is over.

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <memory>
+#include <random>
 
 using namespace poolscope;
 using namespace Qt::StringLiterals;
@@ -161,6 +162,33 @@ private slots:
         QVERIFY(s.connectionsOpened > 6); // the server did close some
         QCOMPARE(int(done.records.size() - s.requestsOnReusedConnections),
                  int(s.connectionsOpened));
+    }
+
+    // Requests arriving while others end, connections idling out and reopening: a new lane's
+    // request may go out on a connection its thread has just freed, before the pool hears that
+    // the request on it ended. The pool's count must still be the server's.
+    void churnKeepsTheCountExact() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 12;
+        config.idleTimeoutMs = 30;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        std::mt19937 random(7);
+        int submitted = 0;
+        for (int wave = 0; wave < 150; ++wave) {
+            const int count = 1 + int(random() % 12);
+            for (int i = 0; i < count; ++i)
+                pool.submit(prompt());
+            submitted += count;
+            QTest::qWait(int(random() % 40));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), submitted, 30000);
+        QCOMPARE(done.failures(), 0);
+        QTest::qWait(50);
+        const PoolSnapshot s = pool.snapshot();
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), int(s.connectionsOpened));
+        QTRY_COMPARE(int(m_sim->stats().openConnections), pool.snapshot().total);
     }
 
     // An idle connection whose thread still carries a request stays open past the idle timeout:
