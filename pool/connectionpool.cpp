@@ -376,7 +376,7 @@ Lane* ConnectionPool::openLane(bool warm) {
         const QUrl& url = m_endpoint.baseUrl;
         if (url.scheme() == u"https"_s) {
             QSslConfiguration ssl = m_ssl;
-            if (m_config.http2 != Http2Mode::Off)
+            if (m_config.http2 != Http2Mode::Off && !lane->group->shared)
                 ssl.setAllowedNextProtocols({QSslConfiguration::ALPNProtocolHTTP2, "http/1.1"});
             lane->group->network->connectToHostEncrypted(url.host(), quint16(url.port(443)), ssl);
         } else {
@@ -435,12 +435,18 @@ ConnectionPool::requestTemplate(const HttpRequestSpec& spec) {
     return m_requestTemplates.back();
 }
 
-QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job) {
+QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job, const Lane& lane) {
     // Everything but the URL and the request id is the same for every request of this pool
     // (endpoint and config): copying a prepared request costs a fraction of building one.
     QNetworkRequest request = requestTemplate(job.spec).request;
     request.setUrl(job.spec.url);
     request.setRawHeader("X-Client-Request-Id", job.requestIdHeader);
+    if (lane.group->shared && isHttps(job.spec.url) && m_config.http2 != Http2Mode::Off) {
+        // The server chose HTTP/1.1 before: offering h2 again would make Qt open one
+        // connection per thread first and wait for its ALPN answer before opening the others,
+        // announcing them to whichever request is first by then.
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
     return request;
 }
 
@@ -503,7 +509,7 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
         job.connectTimerId = // Qt may announce its connection to another request (see lane.h)
             startJobTimer(job, TimerKind::Connect, m_config.connectTimeoutMs, Qt::PreciseTimer);
 
-    QNetworkRequest request = buildRequest(job);
+    QNetworkRequest request = buildRequest(job, lane);
     QNetworkReply* reply =
         job.spec.method == "POST"
             ? lane.group->network->post(request, job.spec.body)

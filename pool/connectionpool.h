@@ -126,7 +126,7 @@ private:
         QNetworkRequest request;
     };
     const RequestTemplate& requestTemplate(const HttpRequestSpec& spec);
-    QNetworkRequest buildRequest(const PoolJob& job);
+    QNetworkRequest buildRequest(const PoolJob& job, const Lane& lane);
     void emitSnapshot();
     PoolJob* job(quint64 id);
 

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QHash>
+#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -54,6 +55,7 @@ public:
         httpPort = freePort();
         tlsPort = freePort();
         h2cPort = freePort();
+        tlsHttp1Port = freePort();
         QDir().mkpath(dir + u"/logs"_s);
         const QString config =
             u"worker_processes 1; daemon off; error_log "_s + dir + u"/logs/error.log; pid "_s +
@@ -65,6 +67,7 @@ public:
             u"  listen 127.0.0.1:"_s + QString::number(httpPort) + u";\n"_s +
             u"  listen 127.0.0.1:"_s + QString::number(tlsPort) + u" ssl http2;\n"_s +
             u"  listen 127.0.0.1:"_s + QString::number(h2cPort) + u" http2;\n"_s +
+            u"  listen 127.0.0.1:"_s + QString::number(tlsHttp1Port) + u" ssl;\n"_s +
             u"  ssl_certificate "_s + dir + u"/cert.pem; ssl_certificate_key "_s + dir +
             u"/key.pem;\n"_s + u"  location = /status { stub_status; }\n"_s +
             u"  location /sim/ { proxy_pass http://127.0.0.1:"_s + QString::number(simulatorPort) +
@@ -107,7 +110,7 @@ public:
     }
     QString certificatePath() const { return m_dir.path() + u"/cert.pem"_s; }
 
-    quint16 httpPort = 0, tlsPort = 0, h2cPort = 0;
+    quint16 httpPort = 0, tlsPort = 0, h2cPort = 0, tlsHttp1Port = 0;
 
 private:
     qint64 acceptedConnections() {
@@ -203,6 +206,8 @@ private slots:
             << u"http"_s << int(Http2Mode::Off) << 6 << 300 << u"1.1"_s;
         QTest::addRow("http/1.1 over TLS, max 4")
             << u"https"_s << int(Http2Mode::Off) << 4 << 200 << u"1.1"_s;
+        QTest::addRow("http/1.1 over TLS, max 10 (two threads)")
+            << u"https"_s << int(Http2Mode::Off) << 10 << 300 << u"1.1"_s;
         QTest::addRow("h2 over TLS (ALPN), max 3")
             << u"https"_s << int(Http2Mode::Auto) << 3 << 300 << u"2"_s;
         QTest::addRow("h2c prior knowledge, max 2")
@@ -235,10 +240,39 @@ private slots:
         QCOMPARE(m_nginx.acceptedSinceLastCall(), opened);
         if (httpVersion == u"1.1"_s)
             QCOMPARE(opened, qint64(maxConnections));
-        bool tlsTimed = false;
+        // Each new connection's handshake is timed on exactly one request, also where several
+        // connections share a thread (six per thread by default).
+        qint64 tlsTimed = 0;
         for (const RequestRecord& r : records)
-            tlsTimed = tlsTimed || r.tlsMs() >= 0;
-        QCOMPARE(tlsTimed, scheme == u"https"_s);
+            tlsTimed += r.tlsMs() >= 0 ? 1 : 0;
+        QCOMPARE(tlsTimed, scheme == u"https"_s ? opened : 0);
+        if (httpVersion == u"1.1"_s)
+            QCOMPARE(int(pool.findChildren<QNetworkAccessManager*>().size()),
+                     (maxConnections + 5) / 6);
+    }
+
+    // Over TLS in auto mode a lane's protocol is known only after its handshake (ALPN): until one
+    // said HTTP/1.1, every lane gets a thread of its own; from then on, six share one.
+    void http1ByAlpnSharesThreadsOnceKnown() {
+        m_nginx.acceptedSinceLastCall();
+        PoolConfig config;
+        config.maxConnections = 10;
+        ConnectionPool pool(endpoint(u"https"_s, m_nginx.tlsHttp1Port, true), config);
+        QList<RequestRecord> records = runAll(pool, 1);
+        records += runAll(pool, 300);
+        qint64 tlsTimed = 0;
+        for (const RequestRecord& r : records) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QCOMPARE(r.httpVersion, u"1.1"_s);
+            tlsTimed += r.tlsMs() >= 0 ? 1 : 0;
+        }
+        QCOMPARE(int(pool.snapshot().connectionsOpened), 10);
+        QCOMPARE(int(pool.snapshot().connectionsClosed), 0);
+        QCOMPARE(pool.snapshot().total, 10);
+        QCOMPARE(m_nginx.acceptedSinceLastCall(), 10);
+        QCOMPARE(tlsTimed, 10);
+        // the first lane alone, then the other nine in threads of six and three
+        QCOMPARE(int(pool.findChildren<QNetworkAccessManager*>().size()), 3);
     }
 
     void http2CarriesManyStreamsBeforeAnyAnswer_data() {
