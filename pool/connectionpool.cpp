@@ -205,12 +205,16 @@ void ConnectionPool::cancelAll() {
 }
 
 void ConnectionPool::setConfig(const PoolConfig& config) {
-    if (config.http2 != m_config.http2)
-        m_http1Learned = false;
+    const bool protocolChanged = config.http2 != m_config.http2;
     m_config = config;
     m_requestTemplates.clear();
     m_retry = retryPolicyFrom(config);
-    if (config.noPool) {
+    if (protocolChanged) {
+        // A connection keeps the protocol it was opened with, and Qt would open another one
+        // beside it for requests asking for the other: they all go, busy ones when done.
+        m_http1Learned = false;
+        retireEveryLane(true);
+    } else if (config.noPool) {
         // No pool reuses nothing: idle connections would only hold slots new requests need.
         retireEveryLane(false);
     }

@@ -164,6 +164,27 @@ private slots:
                  int(s.connectionsOpened));
     }
 
+    // A connection keeps the protocol it was opened with: switching HTTP/2 closes them all.
+    void changingHttp2ModeRetiresConnections() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 4;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        for (int i = 0; i < 4; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 4);
+        QCOMPARE(m_sim->stats().openConnections, 4);
+        config.http2 = Http2Mode::Off;
+        pool.setConfig(config);
+        QTRY_COMPARE(m_sim->stats().openConnections, 0);
+        QCOMPARE(pool.snapshot().total, 0);
+        pool.submit(prompt());
+        QTRY_COMPARE(done.records.size(), 5);
+        QVERIFY(!done.records.last().reused);
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), int(pool.snapshot().connectionsOpened));
+    }
+
     // Requests arriving while others end, connections idling out and reopening: a new lane's
     // request may go out on a connection its thread has just freed, before the pool hears that
     // the request on it ended. The pool's count must still be the server's.
