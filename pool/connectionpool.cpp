@@ -3,6 +3,7 @@
 #include "monotonicclock.h"
 #include "pooljob.h"
 #include "providercodec.h"
+#include "threadsharing.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -317,21 +318,17 @@ Lane* ConnectionPool::pickLane() {
     return nullptr;
 }
 
-bool ConnectionPool::speaksOnlyHttp1() const {
-    if (m_config.http2 == Http2Mode::Off)
-        return true;
-    if (isHttps(m_endpoint.baseUrl))
-        return m_http1Learned; // ALPN may still choose HTTP/2 until a connection said otherwise
-    // Cleartext: only prior knowledge (On) or an opt-in upgrade speaks HTTP/2.
-    return m_config.http2 == Http2Mode::Auto &&
-           !qEnvironmentVariableIsSet("QT_NETWORK_H2C_ALLOWED");
+int ConnectionPool::connectionsPerThreadNow() const {
+    const int fromTheStart = connectionsPerThreadFromTheStart(m_config, m_endpoint.baseUrl);
+    if (fromTheStart > 1 || !m_http1Learned || m_config.noPool)
+        return fromTheStart;
+    // A connection's ALPN answer (or a response) said HTTP/1.1.
+    return std::clamp(m_config.connectionsPerThread, 1, PoolConfig::kMostConnectionsPerThread);
 }
 
 NetworkGroup& ConnectionPool::groupForNewLane(bool warm) {
-    const int perThread =
-        std::clamp(m_config.connectionsPerThread, 1, PoolConfig::kMostConnectionsPerThread);
-    // No pool opens a connection per request: a shared thread would save nothing there.
-    const bool share = perThread > 1 && !m_config.noPool && speaksOnlyHttp1();
+    const int perThread = connectionsPerThreadNow();
+    const bool share = perThread > 1;
     const auto hasRoom = [perThread](const NetworkGroup& g) {
         return g.shared && !g.draining && g.lanes < perThread;
     };

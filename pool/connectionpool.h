@@ -80,8 +80,8 @@ private:
     void dispatch();
     Lane* pickLane();
     Lane* openLane(bool warm);
-    // Whether every connection to the endpoint is HTTP/1.1 (so lanes may share a thread).
-    bool speaksOnlyHttp1() const;
+    // HTTP/1.1 connections a new thread may carry (1 while HTTP/2 is possible).
+    int connectionsPerThreadNow() const;
     NetworkGroup& groupForNewLane(bool warm);
     Lane* laneById(qint64 id);
     void startAttempt(PoolJob& job, Lane& lane);

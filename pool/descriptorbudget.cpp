@@ -8,19 +8,35 @@
 
 namespace poolscope {
 
-qint64 DescriptorBudget::needed(int connections, bool simulatorInProcess) const {
-    return kReserve + qint64(connections) * perConnection(simulatorInProcess);
+qint64 DescriptorBudget::needed(int connections, bool simulatorInProcess,
+                                int connectionsPerThread) const {
+    const qint64 perThread = std::max(1, connectionsPerThread);
+    const qint64 threads = (qint64(connections) + perThread - 1) / perThread;
+    const qint64 sockets =
+        qint64(connections) * (1 + (simulatorInProcess ? kPerSimulatedConnection : 0));
+    return kReserve + sockets + threads;
 }
 
-int DescriptorBudget::connectionsAllowed(int requested, bool simulatorInProcess) const {
-    if (limit < 0 || needed(requested, simulatorInProcess) <= limit)
+int DescriptorBudget::connectionsAllowed(int requested, bool simulatorInProcess,
+                                         int connectionsPerThread) const {
+    const auto fits = [&](qint64 n) {
+        return needed(int(n), simulatorInProcess, connectionsPerThread) <= limit;
+    };
+    if (limit < 0 || fits(requested))
         return requested;
-    return int(
-        std::clamp<qint64>((limit - kReserve) / perConnection(simulatorInProcess), 1, requested));
+    // The most that fit, found by bisection (needed() grows with n).
+    qint64 low = 1, high = requested; // fits(high) is false
+    while (high - low > 1) {
+        const qint64 middle = low + (high - low) / 2;
+        (fits(middle) ? low : high) = middle;
+    }
+    return int(low);
 }
 
-bool DescriptorBudget::capToFit(PoolConfig& config, bool simulatorInProcess) const {
-    const int allowed = connectionsAllowed(config.maxConnections, simulatorInProcess);
+bool DescriptorBudget::capToFit(PoolConfig& config, bool simulatorInProcess,
+                                int connectionsPerThread) const {
+    const int allowed =
+        connectionsAllowed(config.maxConnections, simulatorInProcess, connectionsPerThread);
     if (allowed == config.maxConnections)
         return false;
     config.maxConnections = allowed;

@@ -13,6 +13,7 @@
 #include "resultfile.h"
 #include "runoptionsparser.h"
 #include "simulatorthread.h"
+#include "threadsharing.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -168,9 +169,10 @@ int runCommand(const QStringList& arguments) {
     // surplus waits in the pool's queue instead of failing.
     const DescriptorBudget descriptors = raiseDescriptorLimit();
     const int requested = run.poolConfig.maxConnections;
-    if (descriptors.capToFit(run.poolConfig, run.useSimulator))
+    const int perThread = connectionsPerThreadFromTheStart(run.poolConfig, run.endpoint.baseUrl);
+    if (descriptors.capToFit(run.poolConfig, run.useSimulator, perThread))
         QTextStream(stderr) << "poolscope run: --max-connections " << requested << " needs about "
-                            << descriptors.needed(requested, run.useSimulator)
+                            << descriptors.needed(requested, run.useSimulator, perThread)
                             << " file descriptors and this process may open " << descriptors.limit
                             << " (ulimit -n; the hard limit is " << descriptors.hardLimit
                             << "): using at most " << run.poolConfig.maxConnections

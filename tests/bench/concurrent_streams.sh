@@ -4,10 +4,10 @@
 # beside the ones the server saw (its truth log), the peak number of concurrent streams the
 # server saw and the client's max RSS.
 #   tests/bench/concurrent_streams.sh [N] [--h2] [--ttft-ms MS] [--tokens-per-s R] [--output-tokens T]
-# Without --h2 every stream has its own HTTP/1.1 connection, and every HTTP/1.1 connection is a
-# QNetworkAccessManager with its own thread: N streams need N threads and about 2N file
-# descriptors in the client (the soft limit is raised as far as the hard limit allows; past it
-# the pool caps its connections and says so). With --h2, nginx (TLS + HTTP/2) stands in front of
+# Without --h2 every stream has its own HTTP/1.1 connection, and six connections share a
+# QNetworkAccessManager thread: N streams need N/6 threads and about N + N/6 file descriptors in
+# the client (the soft limit is raised as far as the hard limit allows; past it the pool caps its
+# connections and says so). With --h2, nginx (TLS + HTTP/2) stands in front of
 # the simulator, whose wire is HTTP/1.1 only, and the client carries up to 100 streams on each
 # connection: N/100 connections. POOLSCOPE=path picks the binary.
 set -euo pipefail

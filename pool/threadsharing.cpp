@@ -1,0 +1,23 @@
+#include "threadsharing.h"
+
+#include <QUrl>
+
+#include <algorithm>
+
+namespace poolscope {
+
+int connectionsPerThreadFromTheStart(const PoolConfig& config, const QUrl& baseUrl) {
+    const int perThread =
+        std::clamp(config.connectionsPerThread, 1, PoolConfig::kMostConnectionsPerThread);
+    if (config.noPool || perThread == 1)
+        return 1;
+    if (config.http2 == Http2Mode::Off)
+        return perThread;
+    const bool https = baseUrl.scheme() == QLatin1String("https");
+    // Cleartext speaks HTTP/2 only with prior knowledge (On) or Qt's opt-in h2c upgrade.
+    const bool http1Certain = !https && config.http2 == Http2Mode::Auto &&
+                              !qEnvironmentVariableIsSet("QT_NETWORK_H2C_ALLOWED");
+    return http1Certain ? perThread : 1;
+}
+
+} // namespace poolscope
