@@ -255,6 +255,10 @@ void ConnectionPool::retireEveryLane(bool busyOnesToo) {
             lane->group->draining = true;
         }
     }
+    for (auto& group : m_groups) {
+        if (busyOnesToo)
+            group->lastRequestsAllowed = false;
+    }
 }
 
 Lane* ConnectionPool::laneById(qint64 id) {
@@ -315,6 +319,15 @@ Lane* ConnectionPool::pickLane() {
     }
     if (int(m_lanes.size()) < std::max(1, m_config.maxConnections))
         return openLane(false);
+    // A draining thread's idle connections still count against max until their thread closes:
+    // each carries one last request, asking the server to close it after (HikariCP's "close on
+    // return"), so that waiting requests are not held up by them.
+    for (auto& lane : m_lanes) {
+        const NetworkGroup& group = *lane->group;
+        if (group.draining && group.shared && group.lastRequestsAllowed && lane->isIdle() &&
+            !m_config.noPool)
+            return lane.get();
+    }
     return nullptr;
 }
 
@@ -461,6 +474,7 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     }
     job.state = PoolJob::State::Active;
     job.lane = &lane;
+    job.lastUse = lane.mustRetire; // a draining thread's connection: see pickLane
     if (lane.inFlight == 0)
         ++m_activeLanes;
     ++lane.inFlight;
@@ -511,6 +525,8 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
             startJobTimer(job, TimerKind::Connect, m_config.connectTimeoutMs, Qt::PreciseTimer);
 
     QNetworkRequest request = buildRequest(job, lane);
+    if (job.lastUse)
+        request.setRawHeader("Connection", "close");
     QNetworkReply* reply =
         job.spec.method == "POST"
             ? lane.group->network->post(request, job.spec.body)
@@ -619,6 +635,9 @@ void ConnectionPool::markEstablished(PoolJob& job, Lane& lane, qint64 now) {
             // opens none; it goes when this request ends.
             stopJobTimer(job.connectTimerId);
             lane.borrowing = true;
+            // Which lane lent it is unknowable, and that lane may open another connection
+            // unannounced: the thread's state is no longer exact, so it drains and closes.
+            drainGroup(group);
             job.record.reused = true;
             for (const auto& other : m_lanes) {
                 if (other->group == &group && other->hasConnection && other->inFlight > 0) {
@@ -986,6 +1005,7 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
         --m_activeLanes;
     --lane->group->inFlight;
     const bool hadStart = lane->connecting || lane->borrowing;
+    const bool waitedForConnection = !lane->hasConnection && !lane->borrowing;
     lane->connecting = false;
     lane->borrowing = false;
     if (lane->group->shared && !lane->hasConnection && !hadStart &&
@@ -995,10 +1015,16 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
             job.record.timeline.connectStartAt = lane->group->connectStartsUs.front();
         lane->group->connectStartsUs.pop_front();
     }
+    if (lane->group->shared && waitedForConnection) {
+        // It ended before a connection carried it (refused, timed out, canceled): Qt may still
+        // open one for it, counted by no one. The thread drains and closes, taking that along.
+        drainGroup(*lane->group);
+    }
     lane->warm = false;
     lane->lastReleasedAt = monotonicNowUs();
     // Qt has closed the connection itself (an error, an abort, or "Connection: close" either way)
-    const bool closedAlready = !connectionHealthy || serverClosing || m_config.noPool;
+    const bool closedAlready =
+        !connectionHealthy || serverClosing || m_config.noPool || job.lastUse;
     if (closedAlready)
         lane->mustRetire = true;
     if (m_config.maxLifetimeMs > 0 && lane->hasConnection &&
@@ -1031,15 +1057,19 @@ void ConnectionPool::retireLane(Lane& lane, bool connectionGone) {
             closeGroup(group);
         return;
     }
-    // Its thread's other connections close with it: no new requests for any of them, and the
-    // manager goes when the last request on it ends.
-    group.draining = true;
-    for (auto& other : m_lanes) {
-        if (other->group == &group)
-            other->mustRetire = true;
-    }
+    // Its thread's other connections close with it: the manager goes when the last request on
+    // it ends (its idle connections may still carry one last request each, see pickLane).
+    drainGroup(group);
     if (group.inFlight == 0)
         closeGroup(group);
+}
+
+void ConnectionPool::drainGroup(NetworkGroup& group) {
+    group.draining = true;
+    for (auto& lane : m_lanes) {
+        if (lane->group == &group)
+            lane->mustRetire = true;
+    }
 }
 
 void ConnectionPool::dropLane(Lane& lane) {
@@ -1075,7 +1105,7 @@ void ConnectionPool::closeGroup(NetworkGroup& group) {
                    m_groups.end());
 }
 
-void ConnectionPool::scheduleHousekeeping(Lane& lane) {
+void ConnectionPool::scheduleHousekeeping(Lane& lane, bool idleTimeoutToo) {
     if (lane.housekeepingTimerId) {
         killTimer(lane.housekeepingTimerId);
         m_laneTimers.remove(lane.housekeepingTimerId);
@@ -1083,7 +1113,7 @@ void ConnectionPool::scheduleHousekeeping(Lane& lane) {
     }
     const qint64 now = monotonicNowUs();
     qint64 due = std::numeric_limits<qint64>::max();
-    if (m_config.idleTimeoutMs > 0)
+    if (m_config.idleTimeoutMs > 0 && idleTimeoutToo)
         due = std::min(due, lane.lastReleasedAt + m_config.idleTimeoutMs * kUsPerMs);
     if (m_config.maxLifetimeMs > 0 && lane.hasConnection)
         due = std::min(due, lane.connectionOpenedAt + m_config.maxLifetimeMs * kUsPerMs);
@@ -1126,7 +1156,7 @@ void ConnectionPool::laneHousekeeping(qint64 laneId) {
     for (const auto& l : m_lanes) {
         available += l->isAvailable() ? 1 : 0;
         if (l->group == &group && l.get() != &lane)
-            groupIdledOut = groupIdledOut && !l->warm &&
+            groupIdledOut = groupIdledOut &&
                             now - l->lastReleasedAt >= m_config.idleTimeoutMs * kUsPerMs - kUsPerMs;
     }
     if (available - group.lanes >= m_config.minIdle) {
@@ -1134,7 +1164,9 @@ void ConnectionPool::laneHousekeeping(qint64 laneId) {
             retireLane(lane, false);
             ensureMinIdle();
         }
-        // else: the group's last connection to idle out closes them all (its own timer)
+        // else: the group's last connection to idle out closes them all (its own timer); this
+        // one still retires the group at its max lifetime
+        scheduleHousekeeping(lane, false);
         return;
     }
     // Kept for min idle: look again after the next idle period.

@@ -106,8 +106,10 @@ private:
     void retireLane(Lane& lane, bool connectionGone);
     void retireEveryLane(bool busyOnesToo); // idle ones now; busy ones after their request
     void dropLane(Lane& lane);              // forgets it (the group's manager stays)
-    void closeGroup(NetworkGroup& group);   // every lane of it; its manager closes their sockets
-    void scheduleHousekeeping(Lane& lane);
+    void closeGroup(NetworkGroup& group);
+    void drainGroup(NetworkGroup& group); // no new lanes; every lane of it retires   // every lane
+                                          // of it; its manager closes their sockets
+    void scheduleHousekeeping(Lane& lane, bool idleTimeoutToo = true);
     void laneHousekeeping(qint64 laneId);
     void ensureMinIdle();
     void trimToMax();

@@ -10,7 +10,9 @@ namespace poolscope {
 
 qint64 DescriptorBudget::needed(int connections, bool simulatorInProcess,
                                 int connectionsPerThread) const {
-    const qint64 perThread = std::max(1, connectionsPerThread);
+    // Threads are not always full (pre-opened connections, draining threads, TLS before the
+    // first ALPN answer): the estimate counts them half full.
+    const qint64 perThread = std::max(1, connectionsPerThread / 2);
     const qint64 threads = (qint64(connections) + perThread - 1) / perThread;
     const qint64 sockets =
         qint64(connections) * (1 + (simulatorInProcess ? kPerSimulatedConnection : 0));

@@ -9,9 +9,10 @@ namespace poolscope {
 // What the pool's connections cost in file descriptors, and how many fit in what the process
 // may open. Every connection is a socket, and every QNetworkAccessManager thread has a wakeup
 // descriptor: one per connection, or one per `connectionsPerThread` HTTP/1.1 connections where
-// they share threads (see threadsharing.h). A simulator in the same process holds the other end
-// of each connection as well. Past the limit a connect fails with "Too many open files", so a
-// pool asked for more connections than fit is better capped, with the rest waiting in its queue.
+// they share threads (see threadsharing.h; counted as if the threads were half full). A simulator
+// in the same process holds the other end of each connection as well. Past the limit a connect
+// fails with "Too many open files", so a pool asked for more connections than fit is better capped,
+// with the rest waiting in its queue.
 struct DescriptorBudget {
     static constexpr int kPerSimulatedConnection = 1; // the server's end, in this process
     static constexpr int kReserve = 64; // files, settings, stdio, the app's own threads

@@ -21,6 +21,9 @@ struct NetworkGroup {
     int lanes = 0;
     int inFlight = 0;
     bool shared = false; // HTTP/1.1 lanes may join it
+    // While draining, its idle connections may carry one last request each (not after an
+    // endpoint or protocol change: those requests must not go out on this manager).
+    bool lastRequestsAllowed = true;
     // It holds pre-opened (min idle) connections. Qt may serve a request with one of them instead
     // of opening the connection the pool expects, so no lanes join it later.
     bool preconnected = false;

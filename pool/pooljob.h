@@ -37,6 +37,7 @@ struct PoolJob {
     bool contentDelivered = false; // a retry would repeat output the caller has seen
     bool leakReported = false;
     bool serverClosing = false; // "Connection: close" from the server
+    bool lastUse = false;       // sent with "Connection: close": a draining thread's connection
     ErrorClass abortReason = ErrorClass::None;
     QString abortMessage;
     qint64 attemptStartUs = 0;

@@ -164,6 +164,52 @@ private slots:
                  int(s.connectionsOpened));
     }
 
+    // A thread whose connection reaches max lifetime drains while a long stream runs on its
+    // other connection. Its idle connection still counts against max, so it carries one last
+    // request (asking the server to close it) rather than make new requests wait for the stream.
+    void aDrainingThreadDoesNotHoldUpNewRequests() {
+        sim::SimConfig sim = quickConfig();
+        sim.outputTokens = 40;
+        sim.tokensPerSecond = 20; // a full answer takes 2 s
+        startSim(sim);
+        PoolConfig config;
+        config.maxConnections = 2;
+        config.connectionsPerThread = 2;
+        config.maxLifetimeMs = 300;
+        ConnectionPool pool(endpoint(), config);
+        Collector done(&pool);
+        pool.submit(prompt(u"long"_s, true));
+        ChatRequest quick = prompt(u"short"_s, true);
+        quick.maxTokens = 1;
+        pool.submit(quick);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 1, 5000);
+        QTest::qWait(500); // the idle one is past its lifetime: the thread drains
+        pool.submit(quick);
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 2, 1000); // not after the long one
+        const RequestRecord& last = done.records.last();
+        QVERIFY(last.ok);
+        QVERIFY2(last.queueUs < 200'000, qPrintable(QString::number(last.queueUs)));
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 3, 5000);
+        QCOMPARE(done.failures(), 0);
+        QTRY_COMPARE(m_sim->stats().openConnections, pool.snapshot().total);
+        QCOMPARE(int(m_sim->stats().connectionsAccepted), int(pool.snapshot().connectionsOpened));
+    }
+
+    // Pre-opened connections that are never used idle out together once min idle allows it.
+    void unusedWarmConnectionsIdleOutTogether() {
+        startSim(quickConfig());
+        PoolConfig config;
+        config.maxConnections = 6;
+        config.minIdle = 3;
+        config.idleTimeoutMs = 200;
+        ConnectionPool pool(endpoint(), config);
+        QTRY_COMPARE(int(m_sim->stats().connectionsAccepted), 3);
+        config.minIdle = 0;
+        pool.setConfig(config);
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->stats().openConnections, 0, 2000);
+        QCOMPARE(pool.snapshot().total, 0);
+    }
+
     // A connection keeps the protocol it was opened with: switching HTTP/2 closes them all.
     void changingHttp2ModeRetiresConnections() {
         startSim(quickConfig());
