@@ -341,18 +341,15 @@ int ConnectionPool::connectionsPerThreadNow() const {
 
 NetworkGroup& ConnectionPool::groupForNewLane(bool warm) {
     const int perThread = connectionsPerThreadNow();
-    const bool share = perThread > 1;
-    const auto hasRoom = [perThread](const NetworkGroup& g) {
-        return g.shared && !g.draining && g.lanes < perThread;
-    };
-    if (share && warm) {
-        // Pre-opened connections share a thread only with those opened at the same moment.
-        if (m_warmingGroup && hasRoom(*m_warmingGroup))
-            return *m_warmingGroup;
-    } else if (share) {
+    // A pre-opened (min idle) connection gets a thread of its own: Qt opens one for each
+    // connectToHost() only while none is connected yet, and may serve a request with it
+    // instead of opening the connection the pool expects, so in a shared thread it would be
+    // counted but not always there.
+    const bool share = perThread > 1 && !warm;
+    if (share) {
         NetworkGroup* fullest = nullptr;
         for (auto& group : m_groups) {
-            if (hasRoom(*group) && !group->preconnected &&
+            if (group->shared && !group->draining && group->lanes < perThread &&
                 (!fullest || group->lanes > fullest->lanes))
                 fullest = group.get();
         }
@@ -361,9 +358,6 @@ NetworkGroup& ConnectionPool::groupForNewLane(bool warm) {
     }
     auto group = std::make_unique<NetworkGroup>();
     group->shared = share;
-    group->preconnected = warm;
-    if (share && warm)
-        m_warmingGroup = group.get();
     QNetworkAccessManager* network = new QNetworkAccessManager(this);
     // Redirects could open connections to other hosts behind the pool's back.
     network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -1097,8 +1091,6 @@ void ConnectionPool::closeGroup(NetworkGroup& group) {
     // Destroying the manager closes its sockets at once; later, because a reply of this group
     // may still be delivering the signal we are handling.
     group.network->deleteLater();
-    if (m_warmingGroup == &group)
-        m_warmingGroup = nullptr;
     const NetworkGroup* target = &group;
     m_groups.erase(std::remove_if(m_groups.begin(), m_groups.end(),
                                   [target](const auto& g) { return g.get() == target; }),
@@ -1161,11 +1153,12 @@ void ConnectionPool::laneHousekeeping(qint64 laneId) {
     }
     if (available - group.lanes >= m_config.minIdle) {
         if (groupIdledOut) {
-            retireLane(lane, false);
+            retireLane(lane, false); // gone from here on, with its group
             ensureMinIdle();
+            return;
         }
-        // else: the group's last connection to idle out closes them all (its own timer); this
-        // one still retires the group at its max lifetime
+        // The group's last connection to idle out closes them all (its own timer); this one
+        // still retires the group at its max lifetime.
         scheduleHousekeeping(lane, false);
         return;
     }
@@ -1181,12 +1174,10 @@ void ConnectionPool::ensureMinIdle() {
     for (const auto& lane : m_lanes)
         idle += lane->isAvailable() ? 1 : 0;
     const int max = std::max(1, m_config.maxConnections);
-    m_warmingGroup = nullptr;
     while (idle < m_config.minIdle && int(m_lanes.size()) < max && m_pending.empty()) {
         openLane(true);
         ++idle;
     }
-    m_warmingGroup = nullptr;
 }
 
 void ConnectionPool::trimToMax() {

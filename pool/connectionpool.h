@@ -144,7 +144,6 @@ private:
     qint64 m_nextConnectionId = 1;
     std::vector<std::unique_ptr<NetworkGroup>> m_groups;
     std::vector<std::unique_ptr<Lane>> m_lanes;
-    NetworkGroup* m_warmingGroup = nullptr; // ensureMinIdle's current group
     bool m_http1Learned = false; // a connection over TLS chose HTTP/1.1 (see speaksOnlyHttp1)
     std::unordered_map<quint64, std::unique_ptr<PoolJob>> m_jobs;
     std::deque<quint64> m_pending;

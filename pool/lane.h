@@ -10,12 +10,12 @@ class QNetworkAccessManager;
 namespace poolscope {
 
 // One QNetworkAccessManager, and so one Qt network thread, shared by up to
-// PoolConfig::connectionsPerThread HTTP/1.1 lanes; an HTTP/2 lane (or one whose protocol is not
-// known yet) has a group to itself. Qt opens a connection in a manager only when every connection
-// it has is busy, so while the pool gives each lane at most one request, the manager's
-// connections are exactly its lanes' connections. The pool can close them only all at once, by
-// destroying the manager: a group that must close one of them drains (takes no new requests) and
-// closes when its last request ends.
+// PoolConfig::connectionsPerThread HTTP/1.1 lanes; an HTTP/2 lane, one whose protocol is not
+// known yet, and a pre-opened (min idle) one have a group to themselves. Qt opens a connection in a
+// manager only when every connection it has is busy, so while the pool gives each lane at most one
+// request, the manager's connections are exactly its lanes' connections. The pool can close them
+// only all at once, by destroying the manager: a group that must close one of them drains (takes no
+// new requests) and closes when its last request ends.
 struct NetworkGroup {
     QNetworkAccessManager* network = nullptr; // owned; deleteLater() when the group closes
     int lanes = 0;
@@ -24,9 +24,6 @@ struct NetworkGroup {
     // While draining, its idle connections may carry one last request each (not after an
     // endpoint or protocol change: those requests must not go out on this manager).
     bool lastRequestsAllowed = true;
-    // It holds pre-opened (min idle) connections. Qt may serve a request with one of them instead
-    // of opening the connection the pool expects, so no lanes join it later.
-    bool preconnected = false;
     bool draining = false;
     // When its connections started opening, oldest first. Qt announces a new connection to the
     // request first in its queue, which need not be the one it sends on it; the requests that

@@ -195,8 +195,8 @@ private slots:
         QCOMPARE(int(m_sim->stats().connectionsAccepted), int(pool.snapshot().connectionsOpened));
     }
 
-    // Pre-opened connections that are never used idle out together once min idle allows it.
-    void unusedWarmConnectionsIdleOutTogether() {
+    // Pre-opened connections that are never used idle out once min idle allows it.
+    void unusedWarmConnectionsIdleOut() {
         startSim(quickConfig());
         PoolConfig config;
         config.maxConnections = 6;
