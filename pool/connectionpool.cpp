@@ -139,7 +139,8 @@ void ConnectionPool::submit(quint64 id, const ChatRequest& request, qint64 inten
     record.timeline.queuedAt = intendedStartUs > 0 ? std::min(intendedStartUs, now) : now;
     record.requestBody = job.spec.body;
     job.requestIdHeader = record.requestId.toLatin1();
-    record.requestHeaders = requestTemplate(job.spec).redacted; // shared until appended to
+    record.requestHeaders = requestTemplate(job.spec, m_config.http2 != Http2Mode::Off)
+                                .redacted; // shared until appended to
     record.requestHeaders.append({"X-Client-Request-Id", job.requestIdHeader});
 
     job.pendingSinceUs = record.timeline.queuedAt;
@@ -251,8 +252,7 @@ void ConnectionPool::retireEveryLane(bool busyOnesToo) {
         if (lane->inFlight == 0) {
             retireLane(*lane, false);
         } else if (busyOnesToo) {
-            lane->mustRetire = true;
-            lane->group->draining = true;
+            drainGroup(*lane->group);
         }
     }
     for (auto& group : m_groups) {
@@ -331,16 +331,8 @@ Lane* ConnectionPool::pickLane() {
     return nullptr;
 }
 
-int ConnectionPool::connectionsPerThreadNow() const {
-    const int fromTheStart = connectionsPerThreadFromTheStart(m_config, m_endpoint.baseUrl);
-    if (fromTheStart > 1 || !m_http1Learned || m_config.noPool)
-        return fromTheStart;
-    // A connection's ALPN answer (or a response) said HTTP/1.1.
-    return std::clamp(m_config.connectionsPerThread, 1, PoolConfig::kMostConnectionsPerThread);
-}
-
 NetworkGroup& ConnectionPool::groupForNewLane(bool warm) {
-    const int perThread = connectionsPerThreadNow();
+    const int perThread = connectionsPerThread(m_config, m_endpoint.baseUrl, m_http1Learned);
     // A pre-opened (min idle) connection gets a thread of its own: Qt opens one for each
     // connectToHost() only while none is connected yet, and may serve a request with it
     // instead of opening the connection the pool expects, so in a shared thread it would be
@@ -392,7 +384,6 @@ Lane* ConnectionPool::openLane(bool warm) {
         }
         // Qt reports nothing for a pre-opened connection; it is counted as opened here, and if
         // the server refused it, the first request on the lane will show a new connection.
-        lane->warm = true;
         lane->hasConnection = true;
         lane->connectionId = m_nextConnectionId++;
         lane->connectionOpenedAt = lane->lastReleasedAt;
@@ -405,24 +396,26 @@ Lane* ConnectionPool::openLane(bool warm) {
     return raw;
 }
 
-const ConnectionPool::RequestTemplate&
-ConnectionPool::requestTemplate(const HttpRequestSpec& spec) {
+const ConnectionPool::RequestTemplate& ConnectionPool::requestTemplate(const HttpRequestSpec& spec,
+                                                                       bool offersHttp2) {
     const bool https = isHttps(spec.url);
     for (const RequestTemplate& t : m_requestTemplates) {
-        if (t.https == https && t.headers == spec.headers)
+        if (t.https == https && t.offersHttp2 == offersHttp2 && t.headers == spec.headers)
             return t;
     }
-    if (m_requestTemplates.size() >= 4) // the codecs make one or two header sets; be safe anyway
+    // the codecs make one or two header sets, each with and without h2 offered; be safe anyway
+    if (m_requestTemplates.size() >= 8)
         m_requestTemplates.clear();
     RequestTemplate t;
     t.https = https;
+    t.offersHttp2 = offersHttp2;
     t.headers = spec.headers;
     t.redacted = redactedHeaders(spec.headers);
     QNetworkRequest& request = t.request;
     for (const auto& [name, value] : spec.headers)
         request.setRawHeader(name, value);
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("PoolScope/" POOLSCOPE_VERSION));
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, m_config.http2 != Http2Mode::Off);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, offersHttp2);
     if (m_config.http2 == Http2Mode::On && !https)
         request.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
     // The pool closes idle connections itself (idle timeout); Qt must not do it earlier.
@@ -446,15 +439,14 @@ ConnectionPool::requestTemplate(const HttpRequestSpec& spec) {
 QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job, const Lane& lane) {
     // Everything but the URL and the request id is the same for every request of this pool
     // (endpoint and config): copying a prepared request costs a fraction of building one.
-    QNetworkRequest request = requestTemplate(job.spec).request;
+    // A shared thread over TLS exists because the server chose HTTP/1.1: offering h2 again would
+    // make Qt open one connection per thread first and wait for its ALPN answer before opening
+    // the others, announcing them to whichever request is first by then.
+    const bool offersHttp2 =
+        m_config.http2 != Http2Mode::Off && !(lane.group->shared && isHttps(job.spec.url));
+    QNetworkRequest request = requestTemplate(job.spec, offersHttp2).request;
     request.setUrl(job.spec.url);
     request.setRawHeader("X-Client-Request-Id", job.requestIdHeader);
-    if (lane.group->shared && isHttps(job.spec.url) && m_config.http2 != Http2Mode::Off) {
-        // The server chose HTTP/1.1 before: offering h2 again would make Qt open one
-        // connection per thread first and wait for its ALPN answer before opening the others,
-        // announcing them to whichever request is first by then.
-        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    }
     return request;
 }
 
@@ -1014,7 +1006,6 @@ void ConnectionPool::releaseLane(PoolJob& job, bool connectionHealthy, bool serv
         // open one for it, counted by no one. The thread drains and closes, taking that along.
         drainGroup(*lane->group);
     }
-    lane->warm = false;
     lane->lastReleasedAt = monotonicNowUs();
     // Qt has closed the connection itself (an error, an abort, or "Connection: close" either way)
     const bool closedAlready =

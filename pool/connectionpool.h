@@ -80,8 +80,6 @@ private:
     void dispatch();
     Lane* pickLane();
     Lane* openLane(bool warm);
-    // HTTP/1.1 connections a new thread may carry (1 while HTTP/2 is possible).
-    int connectionsPerThreadNow() const;
     NetworkGroup& groupForNewLane(bool warm);
     Lane* laneById(qint64 id);
     void startAttempt(PoolJob& job, Lane& lane);
@@ -123,11 +121,12 @@ private:
     void readRateLimitHeaders(QNetworkReply* reply);
     struct RequestTemplate {
         bool https = false;
-        HeaderList headers;     // the codec's headers it was made for
-        RecordHeaders redacted; // the same as a record shows them
+        bool offersHttp2 = false; // Http2AllowedAttribute
+        HeaderList headers;       // the codec's headers it was made for
+        RecordHeaders redacted;   // the same as a record shows them
         QNetworkRequest request;
     };
-    const RequestTemplate& requestTemplate(const HttpRequestSpec& spec);
+    const RequestTemplate& requestTemplate(const HttpRequestSpec& spec, bool offersHttp2);
     QNetworkRequest buildRequest(const PoolJob& job, const Lane& lane);
     void emitSnapshot();
     PoolJob* job(quint64 id);
@@ -144,7 +143,7 @@ private:
     qint64 m_nextConnectionId = 1;
     std::vector<std::unique_ptr<NetworkGroup>> m_groups;
     std::vector<std::unique_ptr<Lane>> m_lanes;
-    bool m_http1Learned = false; // a connection over TLS chose HTTP/1.1 (see speaksOnlyHttp1)
+    bool m_http1Learned = false; // a server chose HTTP/1.1 (see connectionsPerThread())
     std::unordered_map<quint64, std::unique_ptr<PoolJob>> m_jobs;
     std::deque<quint64> m_pending;
     struct TimerTarget {

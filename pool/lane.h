@@ -42,7 +42,6 @@ struct Lane {
     bool hasConnection = false;    // a socket is open or opening
     bool connecting = false;       // its request was told a connection is opening for it
     bool borrowing = false;        // its request went out on a connection another lane is ending
-    bool warm = false;             // opened ahead of demand (min idle), not yet used
     qint64 connectionOpenedAt = 0;
     qint64 lastReleasedAt = 0;
     int inFlight = 0;

@@ -169,7 +169,7 @@ int runCommand(const QStringList& arguments) {
     // surplus waits in the pool's queue instead of failing.
     const DescriptorBudget descriptors = raiseDescriptorLimit();
     const int requested = run.poolConfig.maxConnections;
-    const int perThread = connectionsPerThreadFromTheStart(run.poolConfig, run.endpoint.baseUrl);
+    const int perThread = connectionsPerThread(run.poolConfig, run.endpoint.baseUrl);
     if (descriptors.capToFit(run.poolConfig, run.useSimulator, perThread))
         QTextStream(stderr) << "poolscope run: --max-connections " << requested << " needs about "
                             << descriptors.needed(requested, run.useSimulator, perThread)
