@@ -65,6 +65,9 @@ std::optional<PriceTable> PriceTable::fromJson(const QByteArray& json, QString* 
         price.cachedInputPico = cached.isDouble() ? picoFromUsdPerToken(cached.toDouble()) : -1;
         const QJsonValue write = entry.value(u"cache_creation_input_token_cost"_s);
         price.cacheWriteInputPico = write.isDouble() ? picoFromUsdPerToken(write.toDouble()) : -1;
+        const QJsonValue write1h = entry.value(u"cache_creation_input_token_cost_above_1hr"_s);
+        price.cacheWrite1hInputPico =
+            write1h.isDouble() ? picoFromUsdPerToken(write1h.toDouble()) : -1;
         price.source = entry.value(u"source"_s).toString();
         price.date = entry.value(u"date"_s).toString();
         if (price.inputPico < 0 || price.outputPico < 0)
@@ -86,6 +89,9 @@ QByteArray PriceTable::toJson() const {
         if (it->cacheWriteInputPico >= 0)
             entry.insert(u"cache_creation_input_token_cost"_s,
                          double(it->cacheWriteInputPico) / 1e12);
+        if (it->cacheWrite1hInputPico >= 0)
+            entry.insert(u"cache_creation_input_token_cost_above_1hr"_s,
+                         double(it->cacheWrite1hInputPico) / 1e12);
         if (!it->source.isEmpty())
             entry.insert(u"source"_s, it->source);
         if (!it->date.isEmpty())
@@ -130,19 +136,24 @@ std::optional<qint64> PriceTable::costPico(const QString& model, const TokenUsag
     const qint64 prompt = std::max<qint64>(0, usage.prompt);
     const qint64 cached = std::clamp<qint64>(usage.cached, 0, prompt);
     const qint64 written = std::clamp<qint64>(usage.cacheWrite, 0, prompt - cached);
+    const qint64 writtenForAnHour = std::clamp<qint64>(usage.cacheWrite1h, 0, written);
     const qint64 completion = std::max<qint64>(0, usage.completion); // reasoning included
     const qint64 cachedPrice =
         price->cachedInputPico >= 0 ? price->cachedInputPico : price->inputPico;
     const qint64 writePrice =
         price->cacheWriteInputPico >= 0 ? price->cacheWriteInputPico : price->inputPico;
+    const qint64 hourWritePrice =
+        price->cacheWrite1hInputPico >= 0 ? price->cacheWrite1hInputPico : writePrice;
     // Exact integers, checked: a total that does not fit is unknown, never a wrapped number.
-    qint64 fresh = 0, cachedCost = 0, writeCost = 0, output = 0, total = 0;
+    qint64 fresh = 0, cachedCost = 0, writeCost = 0, hourWriteCost = 0, output = 0, total = 0;
     if (__builtin_mul_overflow(prompt - cached - written, price->inputPico, &fresh) ||
         __builtin_mul_overflow(cached, cachedPrice, &cachedCost) ||
-        __builtin_mul_overflow(written, writePrice, &writeCost) ||
+        __builtin_mul_overflow(written - writtenForAnHour, writePrice, &writeCost) ||
+        __builtin_mul_overflow(writtenForAnHour, hourWritePrice, &hourWriteCost) ||
         __builtin_mul_overflow(completion, price->outputPico, &output) ||
         __builtin_add_overflow(fresh, cachedCost, &total) ||
         __builtin_add_overflow(total, writeCost, &total) ||
+        __builtin_add_overflow(total, hourWriteCost, &total) ||
         __builtin_add_overflow(total, output, &total))
         return std::nullopt;
     return total;

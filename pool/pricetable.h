@@ -21,10 +21,13 @@ struct ModelPrice {
     // Writing to the prompt cache (Anthropic: 1.25× input for 5-minute entries); -1: the input
     // price (OpenAI and Gemini charge nothing extra). Last, so older aggregate inits still fit.
     qint64 cacheWriteInputPico = -1;
+    // Writing a one-hour cache entry (Anthropic: 2× input); -1: the cache-write price above.
+    qint64 cacheWrite1hInputPico = -1;
 };
 
 // Prices per model in LiteLLM's field names (input_cost_per_token, output_cost_per_token,
-// cache_read_input_token_cost, cache_creation_input_token_cost), so its
+// cache_read_input_token_cost, cache_creation_input_token_cost,
+// cache_creation_input_token_cost_above_1hr), so its
 // model_prices_and_context_window.json imports as is.
 class PriceTable {
 public:
@@ -39,8 +42,9 @@ public:
     QStringList models() const;
 
     // Cost of one request; none when the model has no price (shown as "unknown", never $0).
-    // Fresh prompt tokens at input, cached at cache-read, cacheWrite at cache-write, and all of
-    // completion (reasoning included) at output.
+    // Fresh prompt tokens at input, cached at cache-read, cacheWrite at cache-write (its
+    // one-hour part at the one-hour write price), and all of completion (reasoning included)
+    // at output.
     std::optional<qint64> costPico(const QString& model, const TokenUsage& usage) const;
 
     static qint64 picoFromUsdPerToken(double usdPerToken);

@@ -82,6 +82,7 @@ QJsonObject RequestRecord::toJson() const {
         {u"completion"_s, tokens.completion >= 0 ? QJsonValue(tokens.completion) : QJsonValue()},
         {u"cached"_s, tokens.cached},
         {u"cache_write"_s, tokens.cacheWrite},
+        {u"cache_write_1h"_s, tokens.cacheWrite1h},
         {u"reasoning"_s, tokens.reasoning},
         {u"estimated"_s, tokens.estimated},
     };

@@ -33,6 +33,7 @@ struct RawUsage {
     qint64 output = -1;
     qint64 cacheRead = 0;
     qint64 cacheCreation = 0;
+    qint64 cacheCreation1h = 0; // of cacheCreation, written for one hour
 
     void merge(const QJsonObject& usage) {
         input = codecjson::count(usage.value("input_tokens"_L1), input);
@@ -40,6 +41,10 @@ struct RawUsage {
         cacheRead = codecjson::count(usage.value("cache_read_input_tokens"_L1), cacheRead);
         cacheCreation =
             codecjson::count(usage.value("cache_creation_input_tokens"_L1), cacheCreation);
+        // "cache_creation": {"ephemeral_5m_input_tokens": …, "ephemeral_1h_input_tokens": …}
+        const QJsonObject byLifetime = usage.value("cache_creation"_L1).toObject();
+        cacheCreation1h =
+            codecjson::count(byLifetime.value("ephemeral_1h_input_tokens"_L1), cacheCreation1h);
     }
 
     TokenUsage toUsage() const {
@@ -49,7 +54,8 @@ struct RawUsage {
             usage.prompt = input + cacheRead + cacheCreation;
         usage.completion = output;
         usage.cached = cacheRead;
-        usage.cacheWrite = cacheCreation; // billed above input (1.25× for 5-minute entries)
+        usage.cacheWrite = cacheCreation;     // billed above input (1.25× for 5-minute entries)
+        usage.cacheWrite1h = cacheCreation1h; // 2× input for one-hour entries
         return usage;
     }
 };

@@ -23,7 +23,7 @@ PriceTable handPrices() {
     table.setPrice(u"gpt-4.1"_s, {2000000, 8000000, 500000, {}, {}});    // $2 / $0.50 / $8
     table.setPrice(u"deepseek-chat"_s, {280000, 420000, 28000, {}, {}}); // $0.28 / 0.028 / 0.42
     table.setPrice(u"claude-sonnet-4-5"_s,
-                   {3000000, 15000000, 300000, {}, {}, 3750000}); // $3/.30/15, write 3.75
+                   {3000000, 15000000, 300000, {}, {}, 3750000, 6000000});   // write 3.75, 1h 6
     table.setPrice(u"gemini-2.5-flash"_s, {300000, 2500000, 30000, {}, {}}); // $0.30 / 0.03 / 2.50
     return table;
 }
@@ -190,6 +190,19 @@ private slots:
                           R"("cache_read_input_tokens":4000,"output_tokens":250,)"
                           R"("service_tier":"standard"}})")
             << u"claude-sonnet-4-5"_s << qint64(8850000000);
+        // The same request with 400 of the 1,000 written for an hour: 600 × 3,750,000 +
+        // 400 × 6,000,000 = 2,250,000,000 + 2,400,000,000 = 4,650,000,000 for the writes,
+        // 150,000,000 + 1,200,000,000 + 4,650,000,000 + 3,750,000,000 = 9,750,000,000
+        QTest::addRow("anthropic: one-hour cache writes")
+            << ApiStyle::Anthropic << false
+            << QByteArray(R"({"id":"msg_01","type":"message","role":"assistant",)"
+                          R"("model":"claude-sonnet-4-5-20250929","content":[)"
+                          R"({"type":"text","text":"ok"}],"stop_reason":"end_turn",)"
+                          R"("usage":{"input_tokens":50,"cache_creation_input_tokens":1000,)"
+                          R"("cache_creation":{"ephemeral_5m_input_tokens":600,)"
+                          R"("ephemeral_1h_input_tokens":400},)"
+                          R"("cache_read_input_tokens":4000,"output_tokens":250}})")
+            << u"claude-sonnet-4-5"_s << qint64(9750000000);
         // message_start: 12 fresh, 100 written, 2,048 read; message_delta: 42 out
         // 36,000,000 + 375,000,000 + 614,400,000 + 630,000,000 = 1,655,400,000
         QTest::addRow("anthropic stream: recorded")
@@ -254,18 +267,41 @@ private slots:
         QCOMPARE(table.costPico(u"c"_s, usage).value(), qint64(3000000));
     }
 
+    void oneHourWritesWithoutTheirOwnPriceCostTheWritePrice() {
+        // A table that knows only the 5-minute write price charges one-hour writes at it:
+        // 50 × 3e6 + 1,000 × 3.75e6 + 250 × 1.5e7 = 150,000,000 + 3,750,000,000 + 3,750,000,000
+        PriceTable table;
+        table.setPrice(u"c"_s, {3000000, 15000000, 300000, {}, {}, 3750000});
+        TokenUsage usage;
+        usage.prompt = 1050;
+        usage.cacheWrite = 1000;
+        usage.cacheWrite1h = 400;
+        usage.completion = 250;
+        QCOMPARE(table.costPico(u"c"_s, usage).value(), qint64(7650000000));
+        // with the one-hour price: 400 of the writes at 6e6 instead of 3.75e6 → +900,000,000
+        table.setPrice(u"c"_s, {3000000, 15000000, 300000, {}, {}, 3750000, 6000000});
+        QCOMPARE(table.costPico(u"c"_s, usage).value(), qint64(8550000000));
+        // one-hour writes cannot exceed the writes: 5,000 claimed, 1,000 written, all for an hour
+        usage.cacheWrite1h = 5000;
+        QCOMPARE(table.costPico(u"c"_s, usage).value(), qint64(9900000000));
+    }
+
     void readsLiteLlmCacheWritePrice() {
         QString error;
         const auto table = PriceTable::fromJson(
             R"({"claude-sonnet-4-5": {"input_cost_per_token": 3e-06,
                  "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07,
-                 "cache_creation_input_token_cost": 3.75e-06}})"_ba,
+                 "cache_creation_input_token_cost": 3.75e-06,
+                 "cache_creation_input_token_cost_above_1hr": 6e-06}})"_ba,
             &error);
         QVERIFY2(table, qPrintable(error));
         QCOMPARE(table->find(u"claude-sonnet-4-5"_s)->cacheWriteInputPico, qint64(3750000));
         const auto again = PriceTable::fromJson(table->toJson(), &error); // survives export
         QVERIFY(again);
         QCOMPARE(again->find(u"claude-sonnet-4-5"_s)->cacheWriteInputPico, qint64(3750000));
+        QCOMPARE(table->find(u"claude-sonnet-4-5"_s)->cacheWrite1hInputPico, qint64(6000000));
+        QCOMPARE(again->find(u"claude-sonnet-4-5"_s)->cacheWrite1hInputPico, qint64(6000000));
+        QCOMPARE(handPrices().find(u"gpt-4.1"_s)->cacheWrite1hInputPico, qint64(-1));
         QCOMPARE(handPrices().find(u"gpt-4.1"_s)->cacheWriteInputPico, qint64(-1));
     }
 

@@ -42,6 +42,7 @@ private slots:
         r.tokens.prompt = 1200;
         r.tokens.cached = 700;
         r.tokens.cacheWrite = 400;
+        r.tokens.cacheWrite1h = 150;
         const QJsonObject json = r.toJson();
         for (const QString& key :
              {u"request_id"_s, u"index"_s, u"status"_s, u"http_status"_s, u"error_class"_s,
@@ -56,6 +57,7 @@ private slots:
         QCOMPARE(tokens.value(u"prompt"_s).toInteger(), 1200);
         QCOMPARE(tokens.value(u"cached"_s).toInteger(), 700);
         QCOMPARE(tokens.value(u"cache_write"_s).toInteger(), 400);
+        QCOMPARE(tokens.value(u"cache_write_1h"_s).toInteger(), 150);
         QCOMPARE(json.value(u"status"_s).toString(), u"ok"_s);
         QCOMPARE(json.value(u"cost_usd"_s).toDouble(), 1.5e-6);
         r.costPicoUsd.reset();

@@ -144,6 +144,15 @@ private slots:
                    R"({"type":"message","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn",)"
                    R"("usage":{"input_tokens":5,"cache_creation_input_tokens":20,"output_tokens":3}})")
             << u"x"_s << u"end_turn"_s << usage(25, 3, 0, 20) << QString();
+        TokenUsage hourWrites = usage(25, 3, 0, 20);
+        hourWrites.cacheWrite1h = 15;
+        QTest::addRow("one-hour cache writes are kept apart")
+            << QByteArray(
+                   R"({"type":"message","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn",)"
+                   R"("usage":{"input_tokens":5,"cache_creation_input_tokens":20,)"
+                   R"("cache_creation":{"ephemeral_5m_input_tokens":5,"ephemeral_1h_input_tokens":15},)"
+                   R"("output_tokens":3}})")
+            << u"x"_s << u"end_turn"_s << hourWrites << QString();
         QTest::addRow("tool use only")
             << QByteArray(
                    R"({"type":"message","content":[{"type":"tool_use","id":"t","name":"f","input":{}}],)"
@@ -249,6 +258,19 @@ private slots:
                        R"("usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":7}})") +
                    MessageStop)
             << QStringList{u"a"_s} << std::optional(usage(15, 7, 5)) << u"max_tokens"_s << true
+            << ErrorClass::None << QString();
+        TokenUsage hourWrites = usage(40, 7, 0, 30);
+        hourWrites.cacheWrite1h = 30;
+        QTest::addRow("one-hour cache writes in message_start")
+            << QByteArray(messageStart(R"({"input_tokens":10,"cache_creation_input_tokens":30,)"
+                                       R"("cache_creation":{"ephemeral_5m_input_tokens":0,)"
+                                       R"("ephemeral_1h_input_tokens":30},"output_tokens":1})") +
+                          textDelta("a") +
+                          sseEvent("message_delta",
+                                   R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},)"
+                                   R"("usage":{"output_tokens":7}})") +
+                          MessageStop)
+            << QStringList{u"a"_s} << std::optional(hourWrites) << u"end_turn"_s << true
             << ErrorClass::None << QString();
         QTest::addRow("events after message_stop ignored")
             << QByteArray(messageStart() + MessageStop + textDelta("late")) << QStringList{}
