@@ -214,7 +214,7 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
     if (protocolChanged) {
         // A connection keeps the protocol it was opened with, and Qt would open another one
         // beside it for requests asking for the other: they all go, busy ones when done.
-        m_http1Learned = false;
+        forgetProtocol();
         retireEveryLane(true);
     } else if (config.noPool) {
         // No pool reuses nothing: idle connections would only hold slots new requests need.
@@ -231,7 +231,7 @@ void ConnectionPool::setConfig(const PoolConfig& config) {
 
 void ConnectionPool::setEndpoint(const Endpoint& endpoint) {
     m_endpoint = endpoint;
-    m_http1Learned = false;
+    forgetProtocol();
     m_requestTemplates.clear();
     m_codec = makeProviderCodec(endpoint.api);
     m_ssl = QSslConfiguration::defaultConfiguration();
@@ -317,6 +317,8 @@ Lane* ConnectionPool::pickLane() {
         if (best)
             return best;
     }
+    if (awaitingProtocol())
+        return nullptr; // dispatched again when the first connection hears ALPN's answer
     if (int(m_lanes.size()) < std::max(1, m_config.maxConnections))
         return openLane(false);
     // A draining thread's idle connections still count against max until their thread closes:
@@ -678,12 +680,34 @@ void ConnectionPool::onEncrypted(quint64 jobId) {
 void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
     if (lane.protocolKnown)
         return;
+    const bool requestsWaited = awaitingProtocol();
     lane.protocolKnown = true;
     lane.http2 = http2;
     if (http2)
-        dispatch(); // requests waiting for a connection can go on this one now
+        m_http2Learned = true;
     else if (m_config.http2 != Http2Mode::Off)
         m_http1Learned = true; // the server chose HTTP/1.1: new lanes may share threads
+    // Requests waiting for a connection can go on this one now (h2), or open their own (1.1).
+    if (http2 || requestsWaited)
+        dispatch();
+}
+
+void ConnectionPool::forgetProtocol() {
+    m_http1Learned = m_http2Learned = m_protocolProbeFailed = false;
+}
+
+bool ConnectionPool::awaitingProtocol() const {
+    // Over TLS with h2 offered, the server's ALPN answer decides between one connection carrying
+    // every stream and one connection per request. Until a first connection has heard it, a
+    // burst waits for that connection rather than opening one per request and then leaving all
+    // but one idle (Qt's own QNAM waits the same way). If that first connection fails, the wait
+    // is not repeated: requests must not queue behind one connect timeout after another.
+    if (m_config.noPool || m_config.http2 == Http2Mode::Off || !isHttps(m_endpoint.baseUrl) ||
+        m_http1Learned || m_http2Learned || m_protocolProbeFailed)
+        return false;
+    return std::any_of(m_lanes.begin(), m_lanes.end(), [](const auto& lane) {
+        return !lane->protocolKnown && !lane->hasConnection && lane->inFlight > 0;
+    });
 }
 
 void ConnectionPool::onSent(quint64 jobId) {
@@ -900,6 +924,8 @@ void ConnectionPool::abortAttempt(PoolJob& job, ErrorClass why, const QString& m
 void ConnectionPool::endAttempt(PoolJob& job, ErrorClass cls, const QString& error,
                                 bool connectionHealthy) {
     const qint64 now = monotonicNowUs();
+    if (cls != ErrorClass::None && job.lane && !job.lane->protocolKnown)
+        m_protocolProbeFailed = true; // see awaitingProtocol()
     stopJobTimer(job.connectTimerId);
     job.watchdogDueUs = 0; // the pool's watchdog timer skips it from now on
     if (job.reply) {

@@ -91,6 +91,8 @@ private:
     // The lane's protocol is known (from ALPN or the first response): an HTTP/2 lane takes up
     // to maxStreamsPerConnection streams, and waiting requests start on it at once.
     void learnProtocol(Lane& lane, bool http2);
+    bool awaitingProtocol() const;
+    void forgetProtocol();
     void onSent(quint64 jobId);
     void onHeaders(quint64 jobId);
     void onReadyRead(quint64 jobId);
@@ -143,7 +145,9 @@ private:
     qint64 m_nextConnectionId = 1;
     std::vector<std::unique_ptr<NetworkGroup>> m_groups;
     std::vector<std::unique_ptr<Lane>> m_lanes;
-    bool m_http1Learned = false; // a server chose HTTP/1.1 (see connectionsPerThread())
+    bool m_http1Learned = false;        // a server chose HTTP/1.1 (see connectionsPerThread())
+    bool m_http2Learned = false;        // a server chose h2 by ALPN
+    bool m_protocolProbeFailed = false; // a first connection ended before its ALPN answer
     std::unordered_map<quint64, std::unique_ptr<PoolJob>> m_jobs;
     std::deque<quint64> m_pending;
     struct TimerTarget {

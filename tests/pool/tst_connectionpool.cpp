@@ -626,6 +626,33 @@ private slots:
         QCOMPARE(pool.snapshot().total, 0);
     }
 
+    void aFailedFirstTlsConnectionDoesNotHoldUpTheRest() {
+        // Over TLS a burst waits for its first connection's ALPN answer (see awaitingProtocol).
+        // A server that accepts and never answers the handshake: the first connection times out,
+        // and then the other seven must try at once, not one connect timeout after another
+        // (about 1 s in all, where one by one would take 4 s).
+        QTcpServer silent; // the kernel completes the TCP handshake; nothing speaks TLS
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        Endpoint e;
+        e.baseUrl = QUrl(u"https://127.0.0.1:"_s + QString::number(silent.serverPort()) + u"/v1"_s);
+        e.model = u"m"_s;
+        PoolConfig pc;
+        pc.maxConnections = 8;
+        pc.connectTimeoutMs = 500;
+        pc.retries = 0;
+        ConnectionPool pool(e, pc);
+        Collector done(&pool);
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < 8; ++i)
+            pool.submit(prompt());
+        QTRY_COMPARE_WITH_TIMEOUT(done.records.size(), 8, 10000);
+        const qint64 elapsedMs = clock.elapsed();
+        for (const RequestRecord& r : std::as_const(done.records))
+            QCOMPARE(r.errorClass, ErrorClass::ConnectTimeout);
+        QVERIFY2(elapsedMs >= 900 && elapsedMs < 2500, qPrintable(QString::number(elapsedMs)));
+    }
+
     void gaugesShowActiveAndPending() {
         sim::SimConfig slow = quickConfig();
         slow.ttftMs = 400;

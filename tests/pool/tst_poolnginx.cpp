@@ -275,6 +275,34 @@ private slots:
         QCOMPARE(int(pool.findChildren<QNetworkAccessManager*>().size()), 3);
     }
 
+    void aBurstWaitsForTheFirstAlpnAnswer_data() {
+        QTest::addColumn<bool>("http2");
+        QTest::addRow("h2: one connection") << true;
+        QTest::addRow("http/1.1: the first alone, then threads of six") << false;
+    }
+    void aBurstWaitsForTheFirstAlpnAnswer() {
+        // 80 requests at once over TLS in auto mode (fewer than the 100 streams an h2
+        // connection may carry), at most 10 connections. Until the first
+        // handshake's ALPN answer, the others wait for it: with h2 that one connection carries
+        // them all; with HTTP/1.1 the rest open knowing it, six to a thread. Before, each request
+        // opened a connection with a thread of its own before any answer came.
+        QFETCH(bool, http2);
+        m_nginx.acceptedSinceLastCall();
+        PoolConfig config;
+        config.maxConnections = 10;
+        ConnectionPool pool(
+            endpoint(u"https"_s, http2 ? m_nginx.tlsPort : m_nginx.tlsHttp1Port, true), config);
+        const QList<RequestRecord> records = runAll(pool, 80);
+        for (const RequestRecord& r : records) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QCOMPARE(r.httpVersion, http2 ? u"2"_s : u"1.1"_s);
+        }
+        const int expected = http2 ? 1 : 10;
+        QCOMPARE(int(pool.snapshot().connectionsOpened), expected);
+        QCOMPARE(m_nginx.acceptedSinceLastCall(), expected);
+        QCOMPARE(int(pool.findChildren<QNetworkAccessManager*>().size()), http2 ? 1 : 3);
+    }
+
     void http2CarriesManyStreamsBeforeAnyAnswer_data() {
         QTest::addColumn<bool>("tls");
         QTest::addRow("h2 over TLS (ALPN)") << true;
@@ -305,8 +333,9 @@ private slots:
     void fewerStreamsPerConnectionSpreadThem() {
         // At most five streams per connection: twenty streams at once spread over several
         // connections, none carries more than five, and none of the twenty waits for another
-        // to end. (Until ALPN answers, each new connection carries one request, so up to the
-        // pool's maximum may open.)
+        // to end. (The first connection waits for ALPN's answer alone; after it, each new
+        // connection carries one request until its own handshake, so up to the pool's maximum
+        // may open.)
         m_nginx.acceptedSinceLastCall();
         PoolConfig config;
         config.maxConnections = 8;
