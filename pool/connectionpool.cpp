@@ -455,11 +455,9 @@ QNetworkRequest ConnectionPool::buildRequest(const PoolJob& job, const Lane& lan
 void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     const qint64 now = monotonicNowUs();
     stopJobTimer(job.acquireTimerId);
-    if (lane.housekeepingTimerId) {
-        killTimer(lane.housekeepingTimerId);
-        m_laneTimers.remove(lane.housekeepingTimerId);
-        lane.housekeepingTimerId = 0;
-    }
+    // The lane's housekeeping timer keeps running while it is busy: when it fires it finds the
+    // lane busy and stops, and the release re-arms it (see scheduleHousekeeping). Killing and
+    // restarting a timer for every request cost more than that.
     job.state = PoolJob::State::Active;
     job.lane = &lane;
     job.lastUse = lane.mustRetire; // a draining thread's connection: see pickLane
@@ -528,23 +526,49 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
 
 void ConnectionPool::wireReply(PoolJob& job, QNetworkReply* reply) {
     const quint64 id = job.id;
-    connect(reply, &QNetworkReply::socketStartedConnecting, this, [this, id] { onConnecting(id); });
-    connect(reply, &QNetworkReply::requestSent, this, [this, id] { onSent(id); });
-    connect(reply, &QNetworkReply::metaDataChanged, this, [this, id] { onHeaders(id); });
-    connect(reply, &QIODevice::readyRead, this, [this, id] { onReadyRead(id); });
-    connect(reply, &QNetworkReply::finished, this, [this, id] { onReplyFinished(id); });
+    // A reply speaks only while it is its job's current attempt. It is not disconnected when
+    // the attempt ends (QObject::disconnect by receiver parses signatures: it cost more per
+    // request than these checks), and it may still emit until its deleteLater() runs.
+    const auto current = [this, id, reply] {
+        const PoolJob* j = this->job(id);
+        return j && j->reply == reply;
+    };
+    connect(reply, &QNetworkReply::socketStartedConnecting, this, [this, id, current] {
+        if (current())
+            onConnecting(id);
+    });
+    connect(reply, &QNetworkReply::requestSent, this, [this, id, current] {
+        if (current())
+            onSent(id);
+    });
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, id, current] {
+        if (current())
+            onHeaders(id);
+    });
+    connect(reply, &QIODevice::readyRead, this, [this, id, current] {
+        if (current())
+            onReadyRead(id);
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, id, current] {
+        if (current())
+            onReplyFinished(id);
+    });
     if (!isHttps(job.spec.url))
         return; // plain HTTP never encrypts nor reports TLS errors: two connections saved
-    connect(reply, &QNetworkReply::encrypted, this, [this, id] { onEncrypted(id); });
-    connect(reply, &QNetworkReply::sslErrors, this, [this, id](const QList<QSslError>& errors) {
-        PoolJob* j = this->job(id);
-        if (!j || errors.isEmpty() || j->abortReason != ErrorClass::None)
-            return;
-        QStringList texts;
-        for (const QSslError& error : errors)
-            texts.append(error.errorString());
-        j->abortMessage = sslHint(texts.join(u"; "_s));
+    connect(reply, &QNetworkReply::encrypted, this, [this, id, current] {
+        if (current())
+            onEncrypted(id);
     });
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [this, id, current](const QList<QSslError>& errors) {
+                PoolJob* j = this->job(id);
+                if (!current() || errors.isEmpty() || j->abortReason != ErrorClass::None)
+                    return;
+                QStringList texts;
+                for (const QSslError& error : errors)
+                    texts.append(error.errorString());
+                j->abortMessage = sslHint(texts.join(u"; "_s));
+            });
 }
 
 void ConnectionPool::onConnecting(quint64 jobId) {
@@ -929,8 +953,7 @@ void ConnectionPool::endAttempt(PoolJob& job, ErrorClass cls, const QString& err
     stopJobTimer(job.connectTimerId);
     job.watchdogDueUs = 0; // the pool's watchdog timer skips it from now on
     if (job.reply) {
-        job.reply->disconnect(this);
-        job.reply->deleteLater();
+        job.reply->deleteLater(); // its signals are ignored from here on (see wireReply)
         job.reply = nullptr;
     }
     m_counters.usageUsSum += now - job.record.timeline.acquiredAt;
@@ -1115,21 +1138,25 @@ void ConnectionPool::closeGroup(NetworkGroup& group) {
 }
 
 void ConnectionPool::scheduleHousekeeping(Lane& lane, bool idleTimeoutToo) {
-    if (lane.housekeepingTimerId) {
-        killTimer(lane.housekeepingTimerId);
-        m_laneTimers.remove(lane.housekeepingTimerId);
-        lane.housekeepingTimerId = 0;
-    }
     const qint64 now = monotonicNowUs();
     qint64 due = std::numeric_limits<qint64>::max();
     if (m_config.idleTimeoutMs > 0 && idleTimeoutToo)
         due = std::min(due, lane.lastReleasedAt + m_config.idleTimeoutMs * kUsPerMs);
     if (m_config.maxLifetimeMs > 0 && lane.hasConnection)
         due = std::min(due, lane.connectionOpenedAt + m_config.maxLifetimeMs * kUsPerMs);
+    // A timer already due no later stays: firing early only re-checks and re-arms.
+    if (lane.housekeepingTimerId && lane.housekeepingDueUs <= due)
+        return;
+    if (lane.housekeepingTimerId) {
+        killTimer(lane.housekeepingTimerId);
+        m_laneTimers.remove(lane.housekeepingTimerId);
+        lane.housekeepingTimerId = 0;
+    }
     if (due == std::numeric_limits<qint64>::max())
         return;
     const qint64 waitMs = std::max<qint64>(0, (due - now + kUsPerMs - 1) / kUsPerMs);
     lane.housekeepingTimerId = startTimer(std::chrono::milliseconds(waitMs), Qt::PreciseTimer);
+    lane.housekeepingDueUs = due;
     m_laneTimers.insert(lane.housekeepingTimerId, lane.id);
 }
 

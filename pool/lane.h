@@ -49,7 +49,8 @@ struct Lane {
     bool http2 = false;
     bool mustRetire = false; // retire once its last stream ends
     int useCount = 0;
-    int housekeepingTimerId = 0; // idle timeout / max lifetime while idle
+    int housekeepingTimerId = 0;  // idle timeout / max lifetime while idle
+    qint64 housekeepingDueUs = 0; // when that timer fires (it may fire early: it re-checks)
 
     bool isIdle() const { return hasConnection && inFlight == 0; }
     // Idle and staying: a candidate for the next request and for min idle.

@@ -22,7 +22,7 @@ HeaderList baseHeaders(const QByteArray& apiKey) {
 }
 
 QString errorText(const QJsonObject& error) {
-    const QString message = error.value("message"_L1).toString();
+    const QString message = error.value(u"message").toString();
     return message.isEmpty() ? u"server sent an error without a message"_s : message;
 }
 
@@ -36,15 +36,15 @@ struct RawUsage {
     qint64 cacheCreation1h = 0; // of cacheCreation, written for one hour
 
     void merge(const QJsonObject& usage) {
-        input = codecjson::count(usage.value("input_tokens"_L1), input);
-        output = codecjson::count(usage.value("output_tokens"_L1), output);
-        cacheRead = codecjson::count(usage.value("cache_read_input_tokens"_L1), cacheRead);
+        input = codecjson::count(usage.value(u"input_tokens"), input);
+        output = codecjson::count(usage.value(u"output_tokens"), output);
+        cacheRead = codecjson::count(usage.value(u"cache_read_input_tokens"), cacheRead);
         cacheCreation =
-            codecjson::count(usage.value("cache_creation_input_tokens"_L1), cacheCreation);
+            codecjson::count(usage.value(u"cache_creation_input_tokens"), cacheCreation);
         // "cache_creation": {"ephemeral_5m_input_tokens": …, "ephemeral_1h_input_tokens": …}
-        const QJsonObject byLifetime = usage.value("cache_creation"_L1).toObject();
+        const QJsonObject byLifetime = usage.value(u"cache_creation").toObject();
         cacheCreation1h =
-            codecjson::count(byLifetime.value("ephemeral_1h_input_tokens"_L1), cacheCreation1h);
+            codecjson::count(byLifetime.value(u"ephemeral_1h_input_tokens"), cacheCreation1h);
     }
 
     TokenUsage toUsage() const {
@@ -72,37 +72,37 @@ protected:
             return;
         }
         // The SSE event name and the payload's "type" agree; the payload is authoritative.
-        QString type = payload->value("type"_L1).toString();
+        QString type = payload->value(u"type").toString();
         if (type.isEmpty())
             type = QString::fromUtf8(event.event);
 
         if (type == "message_start"_L1) {
-            const QJsonValue usage = payload->value("message"_L1).toObject().value("usage"_L1);
+            const QJsonValue usage = payload->value(u"message").toObject().value(u"usage");
             if (usage.isObject()) {
                 m_usage.merge(usage.toObject());
                 update.usage = m_usage.toUsage();
             }
         } else if (type == "content_block_start"_L1) {
-            const QJsonObject block = payload->value("content_block"_L1).toObject();
-            if (block.value("type"_L1).toString() == "text"_L1) {
-                const QString text = block.value("text"_L1).toString();
+            const QJsonObject block = payload->value(u"content_block").toObject();
+            if (block.value(u"type").toString() == "text"_L1) {
+                const QString text = block.value(u"text").toString();
                 if (!text.isEmpty())
                     update.contentDeltas.append(text);
             }
         } else if (type == "content_block_delta"_L1) {
             // thinking_delta, signature_delta and input_json_delta are not output text.
-            const QJsonObject delta = payload->value("delta"_L1).toObject();
-            if (delta.value("type"_L1).toString() == "text_delta"_L1) {
-                const QString text = delta.value("text"_L1).toString();
+            const QJsonObject delta = payload->value(u"delta").toObject();
+            if (delta.value(u"type").toString() == "text_delta"_L1) {
+                const QString text = delta.value(u"text").toString();
                 if (!text.isEmpty())
                     update.contentDeltas.append(text);
             }
         } else if (type == "message_delta"_L1) {
             const QString stopReason =
-                payload->value("delta"_L1).toObject().value("stop_reason"_L1).toString();
+                payload->value(u"delta").toObject().value(u"stop_reason").toString();
             if (!stopReason.isEmpty())
                 update.finishReason = stopReason;
-            const QJsonValue usage = payload->value("usage"_L1);
+            const QJsonValue usage = payload->value(u"usage");
             if (usage.isObject()) {
                 m_usage.merge(usage.toObject());
                 update.usage = m_usage.toUsage();
@@ -110,7 +110,7 @@ protected:
         } else if (type == "message_stop"_L1) {
             markFinished(update);
         } else if (type == "error"_L1) {
-            const QJsonObject error = payload->value("error"_L1).toObject();
+            const QJsonObject error = payload->value(u"error").toObject();
             setError(update, AnthropicCodec::errorClassOf(error), errorText(error));
         }
         // ping, content_block_stop and event types added later are ignored, as the API asks.
@@ -123,7 +123,7 @@ private:
 } // namespace
 
 ErrorClass AnthropicCodec::errorClassOf(const QJsonObject& error) {
-    const QString type = error.value("type"_L1).toString();
+    const QString type = error.value(u"type").toString();
     if (type == "rate_limit_error"_L1)
         return ErrorClass::RateLimited;
     if (type == "invalid_request_error"_L1)
@@ -176,12 +176,12 @@ ParsedResponse AnthropicCodec::parseResponse(QByteArrayView body) const {
     const auto object = codecjson::parseObject(body, &result.error);
     if (!object)
         return result;
-    if (object->value("type"_L1).toString() == "error"_L1) {
+    if (object->value(u"type").toString() == "error"_L1) {
         result.error =
-            u"server returned an error: "_s + errorText(object->value("error"_L1).toObject());
+            u"server returned an error: "_s + errorText(object->value(u"error").toObject());
         return result;
     }
-    const QJsonValue content = object->value("content"_L1);
+    const QJsonValue content = object->value(u"content");
     if (!content.isArray()) {
         result.error = u"response has no content: "_s + codecjson::excerpt(body);
         return result;
@@ -189,11 +189,11 @@ ParsedResponse AnthropicCodec::parseResponse(QByteArrayView body) const {
     const QJsonArray blocks = content.toArray();
     for (const QJsonValue& value : blocks) {
         const QJsonObject block = value.toObject();
-        if (block.value("type"_L1).toString() == "text"_L1)
-            result.text += block.value("text"_L1).toString();
+        if (block.value(u"type").toString() == "text"_L1)
+            result.text += block.value(u"text").toString();
     }
-    result.finishReason = object->value("stop_reason"_L1).toString();
-    const QJsonValue usage = object->value("usage"_L1);
+    result.finishReason = object->value(u"stop_reason").toString();
+    const QJsonValue usage = object->value(u"usage");
     if (usage.isObject()) {
         RawUsage raw;
         raw.merge(usage.toObject());
@@ -210,7 +210,7 @@ QString AnthropicCodec::errorMessage(QByteArrayView body) const {
     const auto object = codecjson::parseObject(body, nullptr);
     if (!object)
         return {};
-    return object->value("error"_L1).toObject().value("message"_L1).toString();
+    return object->value(u"error").toObject().value(u"message").toString();
 }
 
 HttpRequestSpec AnthropicCodec::buildModelsRequest(const QUrl& baseUrl,

@@ -174,8 +174,8 @@ QStringList dataIds(QByteArrayView body) {
     const auto object = parseObject(body, nullptr);
     if (!object)
         return ids;
-    for (const QJsonValue& entry : object->value("data"_L1).toArray()) {
-        const QString id = entry.toObject().value("id"_L1).toString();
+    for (const QJsonValue& entry : object->value(u"data").toArray()) {
+        const QString id = entry.toObject().value(u"id").toString();
         if (!id.isEmpty())
             ids.append(id);
     }

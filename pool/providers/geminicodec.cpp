@@ -22,8 +22,8 @@ HeaderList keyHeaders(const QByteArray& apiKey) {
 }
 
 QString errorText(const QJsonObject& error) {
-    const QString message = error.value("message"_L1).toString();
-    const QString status = error.value("status"_L1).toString();
+    const QString message = error.value(u"message").toString();
+    const QString status = error.value(u"status").toString();
     if (message.isEmpty())
         return status.isEmpty() ? u"server sent an error without a message"_s : status;
     return status.isEmpty() ? message : message + u" ("_s + status + u')';
@@ -37,21 +37,21 @@ struct Candidate {
 
 Candidate firstCandidate(const QJsonObject& response) {
     Candidate result;
-    const QJsonObject candidate = response.value("candidates"_L1).toArray().at(0).toObject();
-    const QJsonArray parts = candidate.value("content"_L1).toObject().value("parts"_L1).toArray();
+    const QJsonObject candidate = response.value(u"candidates").toArray().at(0).toObject();
+    const QJsonArray parts = candidate.value(u"content").toObject().value(u"parts").toArray();
     for (const QJsonValue& value : parts) {
         const QJsonObject part = value.toObject();
-        if (part.value("thought"_L1).toBool())
+        if (part.value(u"thought").toBool())
             continue; // a thought summary, not output
-        const QString text = part.value("text"_L1).toString();
+        const QString text = part.value(u"text").toString();
         if (!text.isEmpty())
             result.texts.append(text);
     }
-    result.finishReason = candidate.value("finishReason"_L1).toString();
+    result.finishReason = candidate.value(u"finishReason").toString();
     if (result.finishReason.isEmpty()) {
         // A blocked prompt gets no candidate at all, only this; it is the final answer.
         result.finishReason =
-            response.value("promptFeedback"_L1).toObject().value("blockReason"_L1).toString();
+            response.value(u"promptFeedback").toObject().value(u"blockReason").toString();
     }
     return result;
 }
@@ -65,7 +65,7 @@ protected:
             setMalformed(update, parseError);
             return;
         }
-        const QJsonValue error = chunk->value("error"_L1);
+        const QJsonValue error = chunk->value(u"error");
         if (error.isObject()) {
             setError(update, GeminiCodec::errorClassOf(error.toObject()),
                      errorText(error.toObject()));
@@ -73,7 +73,7 @@ protected:
         }
         const Candidate candidate = firstCandidate(*chunk);
         update.contentDeltas.append(candidate.texts);
-        const QJsonValue usage = chunk->value("usageMetadata"_L1);
+        const QJsonValue usage = chunk->value(u"usageMetadata");
         if (usage.isObject())
             update.usage = GeminiCodec::usageFromJson(usage.toObject());
         // There is no [DONE]: the chunk with a finishReason is the last one.
@@ -96,19 +96,19 @@ QString modelPath(const QString& model) {
 
 TokenUsage GeminiCodec::usageFromJson(const QJsonObject& usageMetadata) {
     TokenUsage usage;
-    usage.prompt = codecjson::count(usageMetadata.value("promptTokenCount"_L1));
-    const qint64 candidates = codecjson::count(usageMetadata.value("candidatesTokenCount"_L1));
-    const qint64 thoughts = codecjson::count(usageMetadata.value("thoughtsTokenCount"_L1));
+    usage.prompt = codecjson::count(usageMetadata.value(u"promptTokenCount"));
+    const qint64 candidates = codecjson::count(usageMetadata.value(u"candidatesTokenCount"));
+    const qint64 thoughts = codecjson::count(usageMetadata.value(u"thoughtsTokenCount"));
     // Gemini bills thinking as output but reports it apart from the candidates' tokens.
     if (candidates >= 0 || thoughts >= 0)
         usage.completion = std::max<qint64>(candidates, 0) + std::max<qint64>(thoughts, 0);
     usage.reasoning = std::max<qint64>(thoughts, 0);
-    usage.cached = codecjson::count(usageMetadata.value("cachedContentTokenCount"_L1), 0);
+    usage.cached = codecjson::count(usageMetadata.value(u"cachedContentTokenCount"), 0);
     return usage;
 }
 
 ErrorClass GeminiCodec::errorClassOf(const QJsonObject& error) {
-    const QString status = error.value("status"_L1).toString();
+    const QString status = error.value(u"status").toString();
     if (status == "RESOURCE_EXHAUSTED"_L1)
         return ErrorClass::RateLimited;
     if (status == "INVALID_ARGUMENT"_L1 || status == "FAILED_PRECONDITION"_L1 ||
@@ -119,7 +119,7 @@ ErrorClass GeminiCodec::errorClassOf(const QJsonObject& error) {
         return ErrorClass::Auth;
     if (status == "NOT_FOUND"_L1)
         return ErrorClass::NotFound;
-    if (const ErrorClass byCode = codecjson::classForStatusCode(error.value("code"_L1));
+    if (const ErrorClass byCode = codecjson::classForStatusCode(error.value(u"code"));
         byCode != ErrorClass::None) {
         return byCode;
     }
@@ -172,20 +172,20 @@ ParsedResponse GeminiCodec::parseResponse(QByteArrayView body) const {
     const auto object = codecjson::parseObject(body, &result.error);
     if (!object)
         return result;
-    const QJsonValue error = object->value("error"_L1);
+    const QJsonValue error = object->value(u"error");
     if (error.isObject()) {
         result.error = u"server returned an error: "_s + errorText(error.toObject());
         return result;
     }
-    const bool hasCandidates = object->value("candidates"_L1).isArray();
-    if (!hasCandidates && !object->value("promptFeedback"_L1).isObject()) {
+    const bool hasCandidates = object->value(u"candidates").isArray();
+    if (!hasCandidates && !object->value(u"promptFeedback").isObject()) {
         result.error = u"response has no candidates: "_s + codecjson::excerpt(body);
         return result;
     }
     const Candidate candidate = firstCandidate(*object);
     result.text = candidate.texts.join(QString());
     result.finishReason = candidate.finishReason;
-    const QJsonValue usage = object->value("usageMetadata"_L1);
+    const QJsonValue usage = object->value(u"usageMetadata");
     if (usage.isObject())
         result.usage = usageFromJson(usage.toObject());
     return result;
@@ -199,12 +199,12 @@ QString GeminiCodec::errorMessage(QByteArrayView body) const {
     const auto object = codecjson::parseObjectOrFirstOfArray(body, nullptr);
     if (!object)
         return {};
-    const QJsonValue error = object->value("error"_L1);
+    const QJsonValue error = object->value(u"error");
     if (!error.isObject())
         return {};
     const QJsonObject errorObject = error.toObject();
-    if (errorObject.value("message"_L1).toString().isEmpty() &&
-        errorObject.value("status"_L1).toString().isEmpty()) {
+    if (errorObject.value(u"message").toString().isEmpty() &&
+        errorObject.value(u"status").toString().isEmpty()) {
         return {};
     }
     return errorText(errorObject);
@@ -224,9 +224,9 @@ QStringList GeminiCodec::parseModels(QByteArrayView body) const {
     const auto object = codecjson::parseObject(body, nullptr);
     if (!object)
         return models;
-    const QJsonArray list = object->value("models"_L1).toArray();
+    const QJsonArray list = object->value(u"models").toArray();
     for (const QJsonValue& entry : list) {
-        QString name = entry.toObject().value("name"_L1).toString();
+        QString name = entry.toObject().value(u"name").toString();
         if (name.startsWith("models/"_L1))
             name.remove(0, 7);
         if (!name.isEmpty())

@@ -28,22 +28,22 @@ QString contentText(const QJsonValue& content) {
     const QJsonArray parts = content.toArray();
     for (const QJsonValue& part : parts) {
         const QJsonObject object = part.toObject();
-        if (object.value("type"_L1).toString() == "text"_L1)
-            text += object.value("text"_L1).toString();
+        if (object.value(u"type").toString() == "text"_L1)
+            text += object.value(u"text").toString();
     }
     return text;
 }
 
 // The "error" member of a body, as an object, when it is one.
 std::optional<QJsonObject> errorObject(const QJsonObject& body) {
-    const QJsonValue error = body.value("error"_L1);
+    const QJsonValue error = body.value(u"error");
     if (error.isObject())
         return error.toObject();
     return std::nullopt;
 }
 
 QString errorText(const QJsonObject& error) {
-    QString message = error.value("message"_L1).toString();
+    QString message = error.value(u"message").toString();
     return message.isEmpty() ? u"server sent an error without a message"_s : message;
 }
 
@@ -69,20 +69,18 @@ protected:
             setError(update, OpenAiCodec::errorClassOf(*error), errorText(*error));
             return;
         }
-        const QJsonArray choices = chunk->value("choices"_L1).toArray();
+        const QJsonArray choices = chunk->value(u"choices").toArray();
         if (!choices.isEmpty()) {
             const QJsonObject choice = choices.at(0).toObject();
-            const QString content = contentText(
-                choice.value("delta"_L1)
-                    .toObject()
-                    .value("content"_L1)); // role-only and reasoning deltas carry no content
+            const QString content = contentText(choice.value(u"delta").toObject().value(
+                u"content")); // role-only and reasoning deltas carry no content
             if (!content.isEmpty())
                 update.contentDeltas.append(content);
-            const QString finishReason = choice.value("finish_reason"_L1).toString();
+            const QString finishReason = choice.value(u"finish_reason").toString();
             if (!finishReason.isEmpty())
                 update.finishReason = finishReason;
         }
-        const QJsonValue usage = chunk->value("usage"_L1);
+        const QJsonValue usage = chunk->value(u"usage");
         if (usage.isObject())
             update.usage = OpenAiCodec::usageFromJson(usage.toObject());
     }
@@ -92,25 +90,24 @@ protected:
 
 TokenUsage OpenAiCodec::usageFromJson(const QJsonObject& usage) {
     TokenUsage result;
-    result.prompt = codecjson::count(usage.value("prompt_tokens"_L1));
-    result.completion = codecjson::count(usage.value("completion_tokens"_L1));
+    result.prompt = codecjson::count(usage.value(u"prompt_tokens"));
+    result.completion = codecjson::count(usage.value(u"completion_tokens"));
     // DeepSeek reports cache hits as prompt_cache_hit_tokens (also part of prompt_tokens).
-    result.cached = codecjson::count(
-        usage.value("prompt_tokens_details"_L1).toObject().value("cached_tokens"_L1),
-        codecjson::count(usage.value("prompt_cache_hit_tokens"_L1), 0));
+    result.cached =
+        codecjson::count(usage.value(u"prompt_tokens_details").toObject().value(u"cached_tokens"),
+                         codecjson::count(usage.value(u"prompt_cache_hit_tokens"), 0));
     result.reasoning = codecjson::count(
-        usage.value("completion_tokens_details"_L1).toObject().value("reasoning_tokens"_L1), 0);
+        usage.value(u"completion_tokens_details").toObject().value(u"reasoning_tokens"), 0);
     return result;
 }
 
 ErrorClass OpenAiCodec::errorClassOf(const QJsonObject& error) {
     // vLLM and others put the HTTP status in "code"; OpenAI puts a string there.
-    if (const ErrorClass byStatus = codecjson::classForStatusCode(error.value("code"_L1));
+    if (const ErrorClass byStatus = codecjson::classForStatusCode(error.value(u"code"));
         byStatus != ErrorClass::None) {
         return byStatus;
     }
-    const QString kind =
-        error.value("type"_L1).toString() + u' ' + error.value("code"_L1).toString();
+    const QString kind = error.value(u"type").toString() + u' ' + error.value(u"code").toString();
     if (kind.contains("rate_limit"_L1) || kind.contains("insufficient_quota"_L1))
         return ErrorClass::RateLimited;
     if (kind.contains("authentication"_L1) || kind.contains("invalid_api_key"_L1) ||
@@ -205,16 +202,16 @@ ParsedResponse OpenAiCodec::parseResponse(QByteArrayView body) const {
         result.error = u"server returned an error: "_s + errorText(*error);
         return result;
     }
-    const QJsonValue choicesValue = object->value("choices"_L1);
+    const QJsonValue choicesValue = object->value(u"choices");
     const QJsonArray choices = choicesValue.toArray();
     if (!choicesValue.isArray() || choices.isEmpty() || !choices.at(0).isObject()) {
         result.error = u"response has no choices: "_s + codecjson::excerpt(body);
         return result;
     }
     const QJsonObject choice = choices.at(0).toObject();
-    result.text = contentText(choice.value("message"_L1).toObject().value("content"_L1));
-    result.finishReason = choice.value("finish_reason"_L1).toString();
-    const QJsonValue usage = object->value("usage"_L1);
+    result.text = contentText(choice.value(u"message").toObject().value(u"content"));
+    result.finishReason = choice.value(u"finish_reason").toString();
+    const QJsonValue usage = object->value(u"usage");
     if (usage.isObject())
         result.usage = usageFromJson(usage.toObject());
     return result;
@@ -228,17 +225,17 @@ QString OpenAiCodec::errorMessage(QByteArrayView body) const {
     const auto object = codecjson::parseObject(body, nullptr);
     if (!object)
         return {};
-    const QJsonValue error = object->value("error"_L1);
+    const QJsonValue error = object->value(u"error");
     if (error.isObject()) {
-        const QString message = error.toObject().value("message"_L1).toString();
+        const QString message = error.toObject().value(u"message").toString();
         if (!message.isEmpty())
             return message;
     }
     if (error.isString() && !error.toString().isEmpty())
         return error.toString(); // {"error": "..."}: Ollama, llama.cpp in some versions
-    if (const QString message = object->value("message"_L1).toString(); !message.isEmpty())
-        return message;                           // vLLM before it nested the error object
-    return object->value("detail"_L1).toString(); // FastAPI-based servers
+    if (const QString message = object->value(u"message").toString(); !message.isEmpty())
+        return message;                         // vLLM before it nested the error object
+    return object->value(u"detail").toString(); // FastAPI-based servers
 }
 
 HttpRequestSpec OpenAiCodec::buildModelsRequest(const QUrl& baseUrl,
