@@ -704,15 +704,16 @@ void ConnectionPool::onEncrypted(quint64 jobId) {
 void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
     if (lane.protocolKnown)
         return;
-    const bool requestsWaited = awaitingProtocol();
     lane.protocolKnown = true;
     lane.http2 = http2;
-    if (http2)
+    // A lane on its way out may speak for the previous endpoint or HTTP/2 mode: it teaches nothing.
+    if (http2 && !lane.mustRetire)
         m_http2Learned = true;
-    else if (m_config.http2 != Http2Mode::Off)
+    else if (!http2 && !lane.mustRetire && m_config.http2 != Http2Mode::Off)
         m_http1Learned = true; // the server chose HTTP/1.1: new lanes may share threads
-    // Requests waiting for a connection can go on this one now (h2), or open their own (1.1).
-    if (http2 || requestsWaited)
+    // Requests waiting for a connection can go on this one now (h2), or open their own (1.1):
+    // this lane has its connection already, so awaitingProtocol() cannot tell they waited.
+    if (http2 || !m_pending.empty())
         dispatch();
 }
 
@@ -729,8 +730,10 @@ bool ConnectionPool::awaitingProtocol() const {
     if (m_config.noPool || m_config.http2 == Http2Mode::Off || !isHttps(m_endpoint.baseUrl) ||
         m_http1Learned || m_http2Learned || m_protocolProbeFailed)
         return false;
+    // A lane on its way out (a new endpoint, a drained thread) will carry no waiting request.
     return std::any_of(m_lanes.begin(), m_lanes.end(), [](const auto& lane) {
-        return !lane->protocolKnown && !lane->hasConnection && lane->inFlight > 0;
+        return !lane->protocolKnown && !lane->hasConnection && lane->inFlight > 0 &&
+               !lane->mustRetire && !lane->group->draining;
     });
 }
 
@@ -948,8 +951,10 @@ void ConnectionPool::abortAttempt(PoolJob& job, ErrorClass why, const QString& m
 void ConnectionPool::endAttempt(PoolJob& job, ErrorClass cls, const QString& error,
                                 bool connectionHealthy) {
     const qint64 now = monotonicNowUs();
-    if (cls != ErrorClass::None && job.lane && !job.lane->protocolKnown)
-        m_protocolProbeFailed = true; // see awaitingProtocol()
+    // See awaitingProtocol(). A canceled probe was not a failure: the next request probes.
+    if (cls != ErrorClass::None && cls != ErrorClass::Canceled && job.lane &&
+        !job.lane->protocolKnown && !job.lane->mustRetire)
+        m_protocolProbeFailed = true;
     stopJobTimer(job.connectTimerId);
     job.watchdogDueUs = 0; // the pool's watchdog timer skips it from now on
     if (job.reply) {
