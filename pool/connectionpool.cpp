@@ -524,45 +524,35 @@ void ConnectionPool::startAttempt(PoolJob& job, Lane& lane) {
     m_counters.maxActive = std::max(m_counters.maxActive, m_activeLanes);
 }
 
+PoolJob* ConnectionPool::jobOfCurrentReply(quint64 id, const QNetworkReply* reply) {
+    PoolJob* j = job(id);
+    return j && j->reply == reply ? j : nullptr;
+}
+
 void ConnectionPool::wireReply(PoolJob& job, QNetworkReply* reply) {
     const quint64 id = job.id;
     // A reply speaks only while it is its job's current attempt. It is not disconnected when
     // the attempt ends (QObject::disconnect by receiver parses signatures: it cost more per
     // request than these checks), and it may still emit until its deleteLater() runs.
-    const auto current = [this, id, reply] {
-        const PoolJob* j = this->job(id);
-        return j && j->reply == reply;
+    const auto whileCurrent = [this, id, reply](void (ConnectionPool::*handler)(quint64)) {
+        return [this, id, reply, handler] {
+            if (jobOfCurrentReply(id, reply))
+                (this->*handler)(id);
+        };
     };
-    connect(reply, &QNetworkReply::socketStartedConnecting, this, [this, id, current] {
-        if (current())
-            onConnecting(id);
-    });
-    connect(reply, &QNetworkReply::requestSent, this, [this, id, current] {
-        if (current())
-            onSent(id);
-    });
-    connect(reply, &QNetworkReply::metaDataChanged, this, [this, id, current] {
-        if (current())
-            onHeaders(id);
-    });
-    connect(reply, &QIODevice::readyRead, this, [this, id, current] {
-        if (current())
-            onReadyRead(id);
-    });
-    connect(reply, &QNetworkReply::finished, this, [this, id, current] {
-        if (current())
-            onReplyFinished(id);
-    });
+    connect(reply, &QNetworkReply::socketStartedConnecting, this,
+            whileCurrent(&ConnectionPool::onConnecting));
+    connect(reply, &QNetworkReply::requestSent, this, whileCurrent(&ConnectionPool::onSent));
+    connect(reply, &QNetworkReply::metaDataChanged, this, whileCurrent(&ConnectionPool::onHeaders));
+    connect(reply, &QIODevice::readyRead, this, whileCurrent(&ConnectionPool::onReadyRead));
+    connect(reply, &QNetworkReply::finished, this, whileCurrent(&ConnectionPool::onReplyFinished));
     if (!isHttps(job.spec.url))
         return; // plain HTTP never encrypts nor reports TLS errors: two connections saved
-    connect(reply, &QNetworkReply::encrypted, this, [this, id, current] {
-        if (current())
-            onEncrypted(id);
-    });
+    connect(reply, &QNetworkReply::encrypted, this, whileCurrent(&ConnectionPool::onEncrypted));
     connect(reply, &QNetworkReply::sslErrors, this,
-            [this, id, current](const QList<QSslError>& errors) {
-                PoolJob* j = this->job(id);
-                if (!current() || errors.isEmpty() || j->abortReason != ErrorClass::None)
+            [this, id, reply](const QList<QSslError>& errors) {
+                PoolJob* j = jobOfCurrentReply(id, reply);
+                if (!j || errors.isEmpty() || j->abortReason != ErrorClass::None)
                     return;
                 QStringList texts;
                 for (const QSslError& error : errors)
@@ -711,10 +701,8 @@ void ConnectionPool::learnProtocol(Lane& lane, bool http2) {
         m_http2Learned = true;
     else if (!http2 && !lane.mustRetire && m_config.http2 != Http2Mode::Off)
         m_http1Learned = true; // the server chose HTTP/1.1: new lanes may share threads
-    // Requests waiting for a connection can go on this one now (h2), or open their own (1.1):
-    // this lane has its connection already, so awaitingProtocol() cannot tell they waited.
-    if (http2 || !m_pending.empty())
-        dispatch();
+    // Requests waiting for a connection can go on this one now (h2), or open their own (1.1).
+    dispatch();
 }
 
 void ConnectionPool::forgetProtocol() {
@@ -733,7 +721,7 @@ bool ConnectionPool::awaitingProtocol() const {
     // A lane on its way out (a new endpoint, a drained thread) will carry no waiting request.
     return std::any_of(m_lanes.begin(), m_lanes.end(), [](const auto& lane) {
         return !lane->protocolKnown && !lane->hasConnection && lane->inFlight > 0 &&
-               !lane->mustRetire && !lane->group->draining;
+               !lane->mustRetire; // set on every lane of a draining thread too
     });
 }
 

@@ -91,6 +91,8 @@ private:
     // The lane's protocol is known (from ALPN or the first response): an HTTP/2 lane takes up
     // to maxStreamsPerConnection streams, and waiting requests start on it at once.
     void learnProtocol(Lane& lane, bool http2);
+    // The job whose current attempt this reply is; none for a reply of an ended attempt.
+    PoolJob* jobOfCurrentReply(quint64 id, const QNetworkReply* reply);
     bool awaitingProtocol() const;
     void forgetProtocol();
     void onSent(quint64 jobId);
