@@ -304,7 +304,11 @@ void LiveChart::rescaleAxis(QValueAxis* axis, Axis side, double from, double to)
     const double step = niceStep(top);
     const int intervals = std::max(1, int(std::ceil(top / step - 1e-9)));
     const QString& prefix = side == Axis::Left ? m_leftPrefix : m_rightPrefix;
-    axis->setLabelFormat(prefix + u"%."_s + QString::number(decimalsFor(step)) + u'f');
+    // QValueAxis::setLabelFormat re-lays out the whole chart even when nothing changed (Qt 6.4
+    // emits labelFormatChanged unconditionally): only call it on a change.
+    const QString format = prefix + u"%."_s + QString::number(decimalsFor(step)) + u'f';
+    if (axis->labelFormat() != format)
+        axis->setLabelFormat(format);
     axis->setTickCount(intervals + 1);
     axis->setRange(0, step * intervals);
 }

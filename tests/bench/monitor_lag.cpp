@@ -2,7 +2,9 @@
 // every chart visible, takes 1,000 finished requests a second (in 10 batches, as RecordFeed
 // delivers them) and 10 pool snapshots a second.
 //   monitor_lag [seconds] [requests_per_second]   (run under xvfb-run for a real window)
-// Prints the lag of a 5 ms timer — how much later than asked it fires — as p50 / p99 / max.
+// Prints the lag of a 5 ms timer — how much later than asked it fires — as p50 / p99 / max, and
+// the process's CPU time over the measured span (user + system, % of one core): lag depends on
+// how busy the host is, CPU time much less so, which makes it the figure to compare changes by.
 #include "latencyhistogram.h"
 #include "monotonicclock.h"
 #include "poolmonitorpage.h"
@@ -13,9 +15,19 @@
 
 #include <cstdio>
 #include <random>
+#include <sys/resource.h>
 
 using namespace poolscope;
 using namespace Qt::StringLiterals;
+
+namespace {
+double processCpuS() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -91,16 +103,19 @@ int main(int argc, char** argv) {
         expected = now + 5000;
     });
 
+    double cpuAtStartS = 0;
     QTimer::singleShot(2000, &page, [&] { // after the window settles
         clock.start();
+        cpuAtStartS = processCpuS();
         feed.start(100);
         probe.start();
         QTimer::singleShot(seconds * 1000, &app, [&] {
             std::printf("monitor_lag rate=%d/s seconds=%d redraws=%d records=%llu lag_ms "
-                        "p50=%.2f p99=%.2f max=%.2f\n",
+                        "p50=%.2f p99=%.2f max=%.2f cpu=%.1f%%\n",
                         rate, seconds, page.redrawCount(), (unsigned long long)(nextId - 1),
                         double(lag.percentile(50)) / 1000.0, double(lag.percentile(99)) / 1000.0,
-                        double(lag.max()) / 1000.0);
+                        double(lag.max()) / 1000.0,
+                        100.0 * (processCpuS() - cpuAtStartS) / seconds);
             app.quit();
         });
     });

@@ -17,6 +17,7 @@ private slots:
     void pointsAndTimeUnits_data();
     void pointsAndTimeUnits();
     void valueAxisRescalesToNiceNumbers();
+    void anUnchangedScaleLeavesTheAxesAlone();
     void zoomStopsFollowingUntilReset();
     void stackedAreaFollowsItsBase();
     void legendMarkerTogglesSeries();
@@ -72,6 +73,32 @@ void TestLiveChart::valueAxisRescalesToNiceNumbers() {
     chart.rescale();
     QVERIFY(qAbs(chart.rightAxis()->max() - 0.0015) < 1e-12);
     QCOMPARE(chart.rightAxis()->labelFormat(), u"%.4f"_s);
+}
+
+void TestLiveChart::anUnchangedScaleLeavesTheAxesAlone() {
+    // Qt 6.4 re-lays out the whole chart (every label and title) on each labelFormatChanged, even
+    // for the same format: a redraw whose scale did not change must not emit it.
+    LiveChart chart(u"ms"_s);
+    chart.addLine(u"a"_s, u"A"_s, Qt::blue);
+    chart.addLine(u"r"_s, u"R"_s, Qt::red, Qt::SolidLine, 1.0, LiveChart::Axis::Right);
+    chart.setTimeRange(0, 60);
+    chart.setPoints(u"a"_s, {{0, 1}, {30, 7.3}});
+    chart.setPoints(u"r"_s, {{0, 0.5}});
+    chart.rescale();
+    QSignalSpy left(chart.leftAxis(), &QValueAxis::labelFormatChanged);
+    QSignalSpy right(chart.rightAxis(), &QValueAxis::labelFormatChanged);
+    QSignalSpy time(chart.timeAxis(), &QValueAxis::labelFormatChanged);
+    chart.setTimeRange(1, 61);
+    chart.setPoints(u"a"_s, {{2, 1}, {30, 7.1}}); // a new top, the same scale
+    chart.setPoints(u"r"_s, {{2, 0.4}});
+    chart.rescale();
+    QCOMPARE(left.count(), 0);
+    QCOMPARE(right.count(), 0);
+    QCOMPARE(time.count(), 0);
+    chart.setPoints(u"a"_s, {{2, 0.02}}); // a finer scale needs decimals: that is a change
+    chart.rescale();
+    QCOMPARE(left.count(), 1);
+    QCOMPARE(chart.leftAxis()->labelFormat(), u"%.2f"_s);
 }
 
 void TestLiveChart::zoomStopsFollowingUntilReset() {
