@@ -1,5 +1,6 @@
 #include "poolmonitorpage.h"
 
+#include "figuretable.h"
 #include "headlinepanel.h"
 #include "livechart.h"
 #include "pricetable.h"
@@ -54,6 +55,13 @@ const QList<QColor>& classColors() {
     return colors;
 }
 
+// Latency lines and their table rows: one color per metric.
+QColor metricColor(Metric metric) {
+    static const QColor colors[] = {QColor(0x15, 0x65, 0xc0), QColor(0x8e, 0x24, 0xaa),
+                                    QColor(0xef, 0x6c, 0x00)};
+    return colors[int(metric)];
+}
+
 QString durationText(double ms) {
     if (ms < 0)
         return u"\u2014"_s;
@@ -64,21 +72,21 @@ QString durationText(double ms) {
     return QString::number(ms, 'f', ms < 10 ? 1 : 0) + u" ms"_s;
 }
 
-// A rich-text table that sits beside a chart as its legend or its numbers.
-QLabel* makeLegendTable(const QString& objectName) {
-    auto* label = new QLabel();
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::RichText);
-    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    label->setContentsMargins(4, 8, 8, 4);
-    return label;
+// A table that sits beside a chart as its legend or its numbers.
+FigureTable* makeLegendTable(const QString& objectName) {
+    auto* table = new FigureTable();
+    table->setObjectName(objectName);
+    return table;
 }
 
-QWidget* besideLegend(QWidget* chart, QLabel* legend) {
+QWidget* besideLegend(QWidget* chart, FigureTable* legend) {
     auto* body = new QWidget();
     auto* row = new QHBoxLayout(body);
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(0);
+    // A third of a 1600-pixel window holds both only if the chart gives up some of its usual
+    // minimum width.
+    chart->setMinimumWidth(240);
     row->addWidget(chart, 1);
     row->addWidget(legend);
     return body;
@@ -268,15 +276,14 @@ QWidget* PoolMonitorPage::buildCharts() {
     // Latency: color by metric, dash by percentile.
     m_latencyChart = new LiveChart(tr("milliseconds"), grid);
     m_latencyChart->setObjectName(u"latencyChart"_s);
-    const QColor metricColors[] = {QColor(0x15, 0x65, 0xc0), QColor(0x8e, 0x24, 0xaa),
-                                   QColor(0xef, 0x6c, 0x00)};
     const Qt::PenStyle percentileStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine};
     for (int m = 0; m < MonitorData::kMetricCount; ++m)
         for (int p = 0; p < 3; ++p)
             m_latencyChart->addLine(latencyKey(Metric(m), p),
                                     metricTitle(Metric(m)) + u" p"_s +
                                         QString::number(MonitorData::kPercentiles[size_t(p)]),
-                                    metricColors[m], percentileStyles[p], p == 0 ? 2.0 : 1.5);
+                                    metricColor(Metric(m)), percentileStyles[p],
+                                    p == 0 ? 2.0 : 1.5);
     m_latencyChart->setValueFormatter(LiveChart::Axis::Left, durationText);
     // Nine entries do not fit under the chart: the table beside it is the legend.
     m_latencyChart->chart()->legend()->hide();
@@ -326,6 +333,7 @@ QWidget* PoolMonitorPage::buildCharts() {
     m_spendSummary->setTextFormat(Qt::RichText);
     // Who spent it: per profile and model, beside the curve.
     m_spendTable = makeLegendTable(u"spendTable"_s);
+    m_spendTable->setElidedColumn(0, 90); // long profile and model names
     QWidget* spendBody = besideLegend(m_spendChart, m_spendTable);
 
     m_advisor = new SizingAdvisorPanel(grid);
@@ -713,22 +721,20 @@ void PoolMonitorPage::updateErrorChart(double from, double to) {
     }
     chart->rescale();
 
-    QString html;
+    QList<FigureTable::Row> rows;
+    QStringList notes;
     if (!classes.isEmpty()) {
-        html = u"<table cellspacing='0' cellpadding='2'><tr><td></td><td align='right'><b>"_s +
-               tr("failed") + u"</b></td><td align='right'><b>"_s + tr("retried") +
-               u"</b></td></tr>"_s;
+        rows.append({{}, {tr("failed"), {}, true}, {tr("retried"), {}, true}});
         for (qsizetype i = 0; i < m_errorClassesShown.size(); ++i) {
             const QString& name = m_errorClassesShown[i];
-            html += u"<tr><td style='color:"_s + classColors()[i % classColors().size()].name() +
-                    u"'><b>"_s + name + u"</b>&nbsp;</td><td align='right'>"_s +
-                    QString::number(m_data->errorTotal(name)) + u"</td><td align='right'>"_s +
-                    QString::number(m_data->retryTotal(name)) + u"</td></tr>"_s;
+            rows.append({{name, classColors()[i % classColors().size()], true, Qt::AlignLeft},
+                         {QString::number(m_data->errorTotal(name))},
+                         {QString::number(m_data->retryTotal(name))}});
         }
-        html += u"</table><p style='color:#555555'>"_s +
-                tr("per second, averaged<br>failed solid, retried dashed") + u"</p>"_s;
+        notes = QStringList{tr("per second, averaged"), tr("failed solid, retried dashed")};
     }
-    m_errorTable->setText(html);
+    m_errorTable->setRows(rows);
+    m_errorTable->setNotes(notes);
     m_errorSummary->setText(classes.isEmpty()
                                 ? tr("no errors")
                                 : tr("%1 failed \u00b7 %2 retries").arg(errors).arg(retries));
@@ -760,26 +766,24 @@ void PoolMonitorPage::updateBanner() {
 
 void PoolMonitorPage::updateLatencySummary(
     const std::array<LatencyHistogram, MonitorData::kMetricCount>& window) {
-    QString html = u"<table cellspacing='0' cellpadding='2'><tr><td></td>"_s;
+    QList<FigureTable::Row> rows;
+    FigureTable::Row header{{}};
     for (int percentile : MonitorData::kPercentiles)
-        html += u"<td align='right'><b>p"_s + QString::number(percentile) + u"</b></td>"_s;
-    html += u"</tr>"_s;
+        header.append({u"p"_s + QString::number(percentile), {}, true});
+    rows.append(header);
     for (int m = 0; m < MonitorData::kMetricCount; ++m) {
         const LatencyHistogram& histogram = window[size_t(m)];
-        static const QString colors[] = {u"#1565c0"_s, u"#8e24aa"_s, u"#ef6c00"_s};
-        html += u"<tr><td style='color:"_s + colors[m] + u"'><b>"_s + metricTitle(Metric(m)) +
-                u"</b>&nbsp;</td>"_s;
+        FigureTable::Row row{{metricTitle(Metric(m)), metricColor(Metric(m)), true, Qt::AlignLeft}};
         for (int percentile : MonitorData::kPercentiles) {
             const double ms =
                 histogram.count() ? double(histogram.percentile(percentile)) / 1000.0 : -1.0;
-            html += u"<td align='right'>&nbsp;"_s + durationText(ms) + u"</td>"_s;
+            row.append(durationText(ms));
         }
-        html += u"</tr>"_s;
+        rows.append(row);
     }
-    html += u"</table><p style='color:#555555'>"_s +
-            tr("over the last %1").arg(latencyWindowName(m_window)) + u"<br>"_s +
-            tr("p50 solid, p95 dashed, p99 dotted") + u"</p>"_s;
-    m_latencySummary->setText(html);
+    m_latencySummary->setRows(rows);
+    m_latencySummary->setNotes({tr("over the last %1").arg(latencyWindowName(m_window)),
+                                tr("p50 solid, p95 dashed, p99 dotted")});
 }
 
 void PoolMonitorPage::updateAdvisor() {
@@ -802,7 +806,7 @@ void PoolMonitorPage::updateAdvisor() {
                                                       .arg(m_data->unknownCostRequests())) +
             u"</span>"_s;
     m_spendSummary->setText(html);
-    m_spendTable->setText(spendBreakdownHtml(m_data->costLedger()));
+    m_spendTable->setRows(spendBreakdownRows(m_data->costLedger()));
 }
 
 void PoolMonitorPage::updateStatus() {

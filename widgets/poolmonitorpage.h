@@ -17,6 +17,7 @@ class QTableView;
 
 namespace poolscope {
 
+class FigureTable;
 class HeadlinePanel;
 class LiveChart;
 class RequestDetailView;
@@ -126,15 +127,15 @@ private:
     LiveChart* m_utilizationChart = nullptr;
     LiveChart* m_latencyChart = nullptr;
     QComboBox* m_windowCombo = nullptr;
-    QLabel* m_latencySummary = nullptr;
+    FigureTable* m_latencySummary = nullptr;
     LiveChart* m_throughputChart = nullptr;
     QLabel* m_throughputSummary = nullptr;
     LiveChart* m_errorChart = nullptr;
     QLabel* m_errorSummary = nullptr;
-    QLabel* m_errorTable = nullptr;
+    FigureTable* m_errorTable = nullptr;
     QStringList m_errorClassesShown;
     LiveChart* m_spendChart = nullptr;
-    QLabel* m_spendTable = nullptr; // per profile and model
+    FigureTable* m_spendTable = nullptr; // per profile and model
     QLabel* m_spendSummary = nullptr;
     SizingAdvisorPanel* m_advisor = nullptr;
     RequestLogModel* m_logModel = nullptr;

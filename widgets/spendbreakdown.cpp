@@ -17,56 +17,51 @@ QString tr(const char* text) {
     return QCoreApplication::translate("SpendBreakdown", text);
 }
 
-QString costCell(const CostLedger::Row& row) {
+const QColor kUnknownColor(0xb3, 0x5c, 0x00);
+
+// A partly unpriced row shows what is known as a lower bound: the page's summary counts the
+// unpriced requests, and the table stays narrow enough to sit beside its chart.
+FigureTable::Cell costCell(const CostLedger::Row& row) {
     const auto known = row.knownCostPico();
     if (!known)
-        return u"<span style='color:#b35c00'>"_s + tr("unknown") + u"</span>"_s;
-    QString text = PriceTable::formatUsd(*known, 4);
-    if (!row.costComplete())
-        text += u" <span style='color:#b35c00'>+ "_s + QString::number(row.costUnknownRequests) +
-                u" "_s + tr("unpriced") + u"</span>"_s;
-    return text;
-}
-
-QString htmlEscaped(const QString& text) {
-    return text.toHtmlEscaped();
+        return {tr("unknown"), kUnknownColor};
+    const QString text = PriceTable::formatUsd(*known, 4);
+    if (row.costComplete())
+        return {text};
+    return {u"\u2265 "_s + text, kUnknownColor};
 }
 
 } // namespace
 
-QString spendBreakdownHtml(const CostLedger& ledger, int maxRows) {
+QList<FigureTable::Row> spendBreakdownRows(const CostLedger& ledger, int maxRows) {
     if (ledger.isEmpty())
         return {};
     QList<CostLedger::Row> rows = ledger.rows();
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
         return a.knownCostPico().value_or(-1) > b.knownCostPico().value_or(-1);
     });
-    QString html = u"<table cellspacing='0' cellpadding='2'><tr><td><b>"_s + tr("profile · model") +
-                   u"</b></td><td align='right'><b>"_s + tr("requests") +
-                   u"</b></td><td align='right'><b>"_s + tr("tokens out") +
-                   u"</b></td><td align='right'><b>"_s + tr("cost") + u"</b></td></tr>"_s;
-    const auto addRow = [&html](const QString& label, const CostLedger::Row& row) {
-        html += u"<tr><td>"_s + label + u"&nbsp;</td><td align='right'>"_s +
-                QString::number(row.requests) + u"</td><td align='right'>"_s +
-                QString::number(row.completionTokens) + u"</td><td align='right'>&nbsp;"_s +
-                costCell(row) + u"</td></tr>"_s;
+    QList<FigureTable::Row> table;
+    table.append({{tr("profile · model"), {}, true, Qt::AlignLeft},
+                  {tr("requests"), {}, true},
+                  {tr("cost"), {}, true}});
+    const auto addRow = [&table](const QString& label, bool bold, const CostLedger::Row& row) {
+        table.append(
+            {{label, {}, bold, Qt::AlignLeft}, {QString::number(row.requests)}, costCell(row)});
     };
     const qsizetype shown = rows.size() > maxRows ? maxRows - 1 : rows.size();
     for (qsizetype i = 0; i < shown; ++i) {
         const CostLedger::Row& row = rows[i];
-        const QString profile = row.profile.isEmpty() ? tr("(no profile)") : row.profile;
-        addRow(htmlEscaped(profile) + u" · "_s + htmlEscaped(row.model), row);
+        addRow(row.profile.isEmpty() ? row.model : row.profile + u" · "_s + row.model, false, row);
     }
     if (shown < rows.size()) {
         CostLedger::Row rest;
         for (qsizetype i = shown; i < rows.size(); ++i)
             rest.merge(rows[i]);
-        addRow(tr("%1 others").arg(rows.size() - shown), rest);
+        addRow(tr("%1 others").arg(rows.size() - shown), false, rest);
     }
     if (rows.size() > 1)
-        addRow(u"<b>"_s + tr("total") + u"</b>"_s, ledger.total());
-    html += u"</table>"_s;
-    return html;
+        addRow(tr("total"), true, ledger.total());
+    return table;
 }
 
 } // namespace poolscope

@@ -1,3 +1,4 @@
+#include "figuretable.h"
 #include "headlinepanel.h"
 #include "livechart.h"
 #include "poolmonitorpage.h"
@@ -210,7 +211,7 @@ void TestPoolMonitorPage::windowSelectionChangesPercentiles() {
 
     auto* combo = page.findChild<QComboBox*>(u"latencyWindow"_s);
     QVERIFY(combo);
-    auto* summary = page.findChild<QLabel*>(u"latencySummary"_s);
+    auto* summary = page.findChild<FigureTable*>(u"latencySummary"_s);
     QVERIFY(summary);
 
     struct Case {
@@ -225,7 +226,8 @@ void TestPoolMonitorPage::windowSelectionChangesPercentiles() {
         QVERIFY(!p50.isEmpty());
         QVERIFY2(qAbs(p50.last().y() - c.p50) <= c.p50 * 0.01,
                  qPrintable(QString::number(p50.last().y())));
-        QVERIFY(summary->text().contains(c.p50 >= 1000 ? u"1.00 s"_s : u"100 ms"_s));
+        QVERIFY2(summary->plainText().contains(c.p50 >= 1000 ? u"E2E\t1.00 s"_s : u"E2E\t100 ms"_s),
+                 qPrintable(summary->plainText()));
         // The p99 sees the slow requests in every window that holds them.
         QVERIFY(qAbs(linePoints(page.latencyChart(), u"e2e_p99"_s).last().y() - 1000.0) <= 10);
     }
@@ -472,6 +474,18 @@ void TestPoolMonitorPage::screenshot() {
     page.refresh();
     page.logView()->setCurrentIndex(page.logFilter()->index(2, 0));
     QTest::qWait(50);
+    // Each legend table sits beside its chart, not over it.
+    for (const QString& name : {u"latencySummary"_s, u"errorTable"_s, u"spendTable"_s}) {
+        auto* table = page.findChild<QWidget*>(name);
+        QVERIFY(table);
+        auto* chart = table->parentWidget()->findChild<LiveChart*>();
+        QVERIFY(chart);
+        QVERIFY2(chart->geometry().right() < table->geometry().left(),
+                 qPrintable(name + u" chart "_s + QString::number(chart->geometry().right()) +
+                            u" table "_s + QString::number(table->geometry().left()) + u" w "_s +
+                            QString::number(table->width()) + u" body "_s +
+                            QString::number(table->parentWidget()->width())));
+    }
     QVERIFY(page.grab().save(path));
     const QString charts = path.chopped(4) + u"-charts.png"_s;
     QString error;
