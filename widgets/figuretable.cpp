@@ -5,7 +5,9 @@
 #include <QClipboard>
 #include <QEvent>
 #include <QFontMetrics>
+#include <QHelpEvent>
 #include <QPainter>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -106,6 +108,7 @@ void FigureTable::remeasure(bool forgetWidths) {
         tableWidth += width;
     if (!m_columnWidths.isEmpty())
         tableWidth += kColumnGap * int(m_columnWidths.size() - 1);
+    m_tableWidth = tableWidth;
     const int notesHeight =
         m_notes.isEmpty() ? 0 : rowHeight() / 2 + int(m_notes.size()) * metrics.height();
     const QMargins margins = contentsMargins();
@@ -116,7 +119,7 @@ void FigureTable::remeasure(bool forgetWidths) {
     int shrink = 0;
     if (m_elidedColumn >= 0 && m_elidedColumn < m_columnWidths.size())
         shrink = std::max(0, m_columnWidths[m_elidedColumn] - m_elidedMinimumWidth);
-    // Notes wrap nowhere, but they are footnotes: they may be cut rather than widen the table.
+    // Notes wrap nowhere, but they are footnotes: they may elide rather than widen the table.
     const QSize minimum(tableWidth - shrink + extraWidth, height);
     if (size != m_size || minimum != m_minimumSize) {
         m_size = size;
@@ -125,34 +128,44 @@ void FigureTable::remeasure(bool forgetWidths) {
     }
 }
 
+QList<int> FigureTable::shownWidths() const {
+    // Short of room, the elided column gives up what is missing, down to its minimum.
+    QList<int> widths = m_columnWidths;
+    if (m_elidedColumn >= 0 && m_elidedColumn < widths.size()) {
+        const int missing = m_tableWidth - contentsRect().width();
+        int& column = widths[m_elidedColumn];
+        if (missing > 0)
+            column = std::max(std::min(m_elidedMinimumWidth, column), column - missing);
+    }
+    return widths;
+}
+
+QString FigureTable::shownText(const Cell& cell, int shownWidth) const {
+    if (shownWidth >= textWidth(cell))
+        return cell.text;
+    const QFontMetrics metrics(cell.bold ? boldOf(font()) : font());
+    return metrics.elidedText(cell.text, Qt::ElideMiddle, shownWidth);
+}
+
 void FigureTable::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QRect area = contentsRect();
     const QFont regular = font();
     const QFont bold = boldOf(regular);
+    const QColor text = palette().color(foregroundRole());
     const int height = rowHeight();
-    // Short of room, the elided column gives up what is missing (down to its minimum).
-    QList<int> widths = m_columnWidths;
-    if (m_elidedColumn >= 0 && m_elidedColumn < widths.size()) {
-        const int missing = m_size.width() - width();
-        if (missing > 0)
-            widths[m_elidedColumn] =
-                std::max(m_elidedMinimumWidth, widths[m_elidedColumn] - missing);
-    }
+    const QList<int> widths = shownWidths();
     int y = area.top();
     for (const Row& row : std::as_const(m_rows)) {
         int x = area.left();
         for (qsizetype c = 0; c < row.size() && c < widths.size(); ++c) {
             const Cell& cell = row[c];
-            const QFont& cellFont = cell.bold ? bold : regular;
-            painter.setFont(cellFont);
-            painter.setPen(cell.color.isValid() ? cell.color : palette().color(QPalette::Text));
-            const QRect box(x, y, widths[c], height);
-            const QString text =
-                widths[c] < m_columnWidths[c]
-                    ? QFontMetrics(cellFont).elidedText(cell.text, Qt::ElideMiddle, widths[c])
-                    : cell.text;
-            painter.drawText(box, int(cell.alignment | Qt::AlignVCenter), text);
+            painter.setFont(cell.bold ? bold : regular);
+            painter.setPen(cell.color.isValid() ? cell.color : text);
+            // Advances are whole pixels; a glyph's ink may reach a pixel past its box.
+            painter.drawText(QRect(x, y, widths[c], height),
+                             int(cell.alignment | Qt::AlignVCenter | Qt::TextDontClip),
+                             shownText(cell, widths[c]));
             x += widths[c] + kColumnGap;
         }
         y += height;
@@ -165,13 +178,42 @@ void FigureTable::paintEvent(QPaintEvent*) {
     y += height / 2;
     for (const QString& line : std::as_const(m_notes)) {
         painter.drawText(QRect(area.left(), y, area.width(), metrics.height()),
-                         int(Qt::AlignLeft | Qt::AlignVCenter), line);
+                         int(Qt::AlignLeft | Qt::AlignVCenter),
+                         metrics.elidedText(line, Qt::ElideRight, area.width()));
         y += metrics.height();
     }
 }
 
+bool FigureTable::event(QEvent* event) {
+    if (event->type() != QEvent::ToolTip)
+        return QWidget::event(event);
+    // An elided name shows in full under the mouse.
+    const QPoint at = static_cast<QHelpEvent*>(event)->pos();
+    const QRect area = contentsRect();
+    const QList<int> widths = shownWidths();
+    const qsizetype r = (at.y() - area.top()) / rowHeight();
+    if (at.y() >= area.top() && r < m_rows.size()) {
+        int x = area.left();
+        const Row& row = m_rows[r];
+        for (qsizetype c = 0; c < row.size() && c < widths.size(); ++c) {
+            if (at.x() >= x && at.x() < x + widths[c]) {
+                if (shownText(row[c], widths[c]) != row[c].text) {
+                    QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), row[c].text,
+                                       this);
+                    return true;
+                }
+                break;
+            }
+            x += widths[c] + kColumnGap;
+        }
+    }
+    QToolTip::hideText();
+    event->ignore();
+    return true;
+}
+
 void FigureTable::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::ContentsRectChange)
         remeasure(true);
     QWidget::changeEvent(event);
 }

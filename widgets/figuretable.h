@@ -16,7 +16,8 @@ namespace poolscope {
 // layout: several times a second on a busy run, that was most of a redraw. This measures cells
 // with font metrics and paints them directly. Each column keeps the width of the widest text it
 // has shown (until clear()), so changing figures neither make the table jitter nor ask the
-// layout to run again. The context menu copies the table as tab-separated text.
+// layout to run again. The context menu copies the table as tab-separated text; a name elided
+// for want of room shows in full in a tooltip.
 class FigureTable : public QWidget {
     Q_OBJECT
 public:
@@ -59,11 +60,14 @@ public:
     static constexpr int kRowPadding = 2;
 
 protected:
+    bool event(QEvent* event) override; // tooltips for elided names
     void paintEvent(QPaintEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
     int textWidth(const Cell& cell) const;
+    QList<int> shownWidths() const; // the column widths at the current width
+    QString shownText(const Cell& cell, int shownWidth) const;
     int rowHeight() const;
     void remeasure(bool forgetWidths);
     void copyToClipboard() const;
@@ -72,6 +76,7 @@ private:
     QStringList m_notes;
     QList<int> m_columnWidths;
     int m_notesWidth = 0;
+    int m_tableWidth = 0; // the columns and the gaps between them
     int m_elidedColumn = -1;
     int m_elidedMinimumWidth = 0;
     QSize m_size;

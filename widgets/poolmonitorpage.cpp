@@ -580,6 +580,7 @@ void PoolMonitorPage::clear() {
     m_detail->clear();
     m_errorChart->removeAllSeries();
     m_errorTable->clear();
+    m_latencySummary->clear();
     m_errorClassesShown.clear();
     for (LiveChart* chart : charts())
         chart->resetZoom();

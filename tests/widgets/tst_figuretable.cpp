@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 using namespace poolscope;
 using namespace Qt::StringLiterals;
@@ -122,7 +123,8 @@ void TestFigureTable::paintsEachCellInItsColor() {
     const QColor blue(0x15, 0x65, 0xc0);
     const QColor orange(0xb3, 0x5c, 0x00);
     QFont font = table.font();
-    font.setPointSize(16); // big enough for solid glyph pixels without antialiasing edges
+    font.setPointSize(16);
+    font.setStyleStrategy(QFont::NoAntialias); // glyph pixels in exactly the pen's color
     table.setFont(font);
     table.setRows({{{u"WWW"_s, blue, true, Qt::AlignLeft}, {u"MMM"_s, orange}}});
     table.resize(table.sizeHint());
@@ -143,6 +145,7 @@ void TestFigureTable::shortOfRoomNamesElideAndFiguresStayWhole() {
     const QColor orange(0xb3, 0x5c, 0x00);
     QFont font = table.font();
     font.setPointSize(16);
+    font.setStyleStrategy(QFont::NoAntialias);
     table.setFont(font);
     table.setRows(
         {{{u"a-very-long-profile-name · a-very-long-model-name"_s, green, false, Qt::AlignLeft},
@@ -163,10 +166,25 @@ void TestFigureTable::shortOfRoomNamesElideAndFiguresStayWhole() {
     };
     const QImage wide = render(full);
     const QImage narrow = render(least);
+    QVERIFY(pixelsOf(wide, orange) > 20);
     QCOMPARE(pixelsOf(narrow, orange), pixelsOf(wide, orange)); // the figure, whole
     QVERIFY(pixelsOf(narrow, green) > 0);
     QVERIFY(pixelsOf(narrow, green) < pixelsOf(wide, green) / 2);         // the name, elided
     QVERIFY(table.plainText().startsWith(u"a-very-long-profile-name"_s)); // copies in full
+
+    // The elided name shows in full under the mouse; the figure, whole, needs no tooltip.
+    table.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&table));
+    const int middle = table.contentsRect().top() + table.sizeHint().height() / 2 - 4;
+    QHelpEvent onName(QEvent::ToolTip, QPoint(table.contentsRect().left() + 5, middle),
+                      table.mapToGlobal(QPoint(5, middle)));
+    QApplication::sendEvent(&table, &onName);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), u"a-very-long-profile-name · a-very-long-model-name"_s);
+    QHelpEvent onFigure(QEvent::ToolTip, QPoint(table.width() - 20, middle),
+                        table.mapToGlobal(QPoint(table.width() - 20, middle)));
+    QApplication::sendEvent(&table, &onFigure);
+    QTRY_VERIFY(!QToolTip::isVisible());
 }
 
 void TestFigureTable::copiesItself() {

@@ -83,6 +83,78 @@ RequestRecord recordAt(quint64 id, qint64 finishedUs, double e2eMs, bool ok = tr
     return record;
 }
 
+// A three-minute run: load ramps up, after 150 s the pool runs full and requests queue; some
+// requests fail, some are retried, a few have no price.
+void feedScriptedRun(PoolMonitorPage& page) {
+    QRandomGenerator random(42);
+    quint64 id = 0;
+    quint64 finished = 0;
+    quint64 reused = 0;
+    qint64 usage = 0;
+    const int seconds = 200;
+    for (int tenth = 0; tenth < seconds * 10; ++tenth) {
+        const double t = tenth / 10.0;
+        // Load ramps up; after 150 s the pool runs full and requests queue.
+        const double load = std::min(1.0, 0.25 + t / 170.0);
+        Gauges g;
+        g.max = 12;
+        g.active = std::min(12, int(std::lround(load * 12 + random.bounded(3) - 1)));
+        g.idle = std::max(0, std::min(12 - g.active, 4 - int(t / 50)));
+        g.pending = t > 150 ? int(random.bounded(6)) : (random.bounded(10) == 0 ? 1 : 0);
+        QList<RequestRecord> batch;
+        const int arrivals = int(random.bounded(int(2 + load * 3)));
+        for (int i = 0; i < arrivals; ++i) {
+            const qint64 end = kT0 + qint64(t * 1e6) + qint64(random.bounded(100'000));
+            const double e2e = 400 + 600 * load + std::exp(random.generateDouble() * 7.0);
+            const bool ok = random.bounded(100) >= (t > 120 ? 6 : 2);
+            RequestRecord record = recordAt(++id, end, e2e, ok);
+            record.requestId = u"psr-"_s + QString::number(random.generate64(), 16).left(16) +
+                               u'-' + QString::number(id);
+            if (!ok && random.bounded(2) == 0) {
+                record.errorClass = ErrorClass::RateLimited;
+                record.httpStatus = 429;
+            }
+            if (random.bounded(8) == 0) { // retried once after a 429
+                record.attempts = 2;
+                record.attemptLog.prepend({1, ErrorClass::RateLimited, 429, u"429"_s, 800});
+            }
+            if (t > 150)
+                record.queueUs = qint64(random.bounded(400'000));
+            record.tokens.completion = 50 + random.bounded(400);
+            record.costPicoUsd = record.tokens.completion * 8'000'000LL + 20 * 2'000'000LL;
+            if (id % 97 == 0)
+                record.costPicoUsd.reset();
+            record.responseHeaders = {{"content-type", "text/event-stream"},
+                                      {"x-ratelimit-remaining-requests", "4312"}};
+            usage += qint64(e2e * 1000);
+            ++finished;
+            reused += record.reused ? 1 : 0;
+            batch.append(record);
+        }
+        PoolSnapshot snapshot = snapshotAt(kT0 + tenth * 100'000, g);
+        snapshot.requestsFinished = finished;
+        snapshot.requestsOnReusedConnections = reused;
+        snapshot.connectionsOpened = 14;
+        snapshot.usageUsSum = usage;
+        snapshot.rateLimitHeadroom = 0.62;
+        snapshot.acquireTimeouts = t > 170 ? 2 : 0;
+        page.addSnapshot(snapshot);
+        page.addRecords(batch);
+    }
+}
+
+// The page at 1600 x 1250 after the scripted run; false if the window never showed.
+bool showScriptedRun(PoolMonitorPage& page) {
+    page.resize(1600, 1250);
+    page.setPoolLimits(12, 0);
+    page.show();
+    if (!QTest::qWaitForWindowExposed(&page))
+        return false;
+    feedScriptedRun(page);
+    page.refresh();
+    return true;
+}
+
 QList<QPointF> linePoints(LiveChart* chart, const QString& key) {
     QLineSeries* line = chart->line(key);
     return line ? line->points() : QList<QPointF>();
@@ -105,6 +177,7 @@ private slots:
     void zoomAndReset();
     void advisorUsesLiveNumbers();
     void clearStartsOver();
+    void legendTablesFitBesideTheirCharts();
     void screenshot();
 };
 
@@ -404,6 +477,31 @@ void TestPoolMonitorPage::clearStartsOver() {
     QCOMPARE(page.data().recordCount(), quint64(0));
 }
 
+void TestPoolMonitorPage::legendTablesFitBesideTheirCharts() {
+    // At 1600 pixels each panel is a third of the width: a chart and the table beside it must
+    // both get their minimum, or the layout squeezes one under the other.
+    PoolMonitorPage page;
+    QVERIFY(showScriptedRun(page));
+    QCoreApplication::processEvents();
+    for (const QString& name : {u"latencySummary"_s, u"errorTable"_s, u"spendTable"_s}) {
+        auto* table = page.findChild<FigureTable*>(name);
+        QVERIFY(table);
+        QVERIFY2(!table->rows().isEmpty(), qPrintable(name));
+        auto* chart = table->parentWidget()->findChild<LiveChart*>();
+        QVERIFY(chart);
+        const int body = table->parentWidget()->width();
+        const QString sizes = name + u": chart "_s + QString::number(chart->width()) + u" of "_s +
+                              QString::number(chart->minimumWidth()) + u", table "_s +
+                              QString::number(table->width()) + u" of "_s +
+                              QString::number(table->minimumSizeHint().width()) + u", room "_s +
+                              QString::number(body);
+        QVERIFY2(chart->geometry().right() < table->geometry().left(), qPrintable(sizes));
+        QVERIFY2(table->geometry().right() < body, qPrintable(sizes));
+        QVERIFY2(chart->width() >= chart->minimumWidth(), qPrintable(sizes));
+        QVERIFY2(table->width() >= table->minimumSizeHint().width(), qPrintable(sizes));
+    }
+}
+
 // Renders the page with a scripted three-minute run for a person to look at; skipped unless
 // POOLSCOPE_SCREENSHOT names the PNG to write.
 void TestPoolMonitorPage::screenshot() {
@@ -411,81 +509,9 @@ void TestPoolMonitorPage::screenshot() {
     if (path.isEmpty())
         QSKIP("set POOLSCOPE_SCREENSHOT=/path/to/file.png to render the page");
     PoolMonitorPage page;
-    page.resize(1600, 1250);
-    page.setPoolLimits(12, 0);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-
-    QRandomGenerator random(42);
-    quint64 id = 0;
-    quint64 finished = 0;
-    quint64 reused = 0;
-    qint64 usage = 0;
-    const int seconds = 200;
-    for (int tenth = 0; tenth < seconds * 10; ++tenth) {
-        const double t = tenth / 10.0;
-        // Load ramps up; after 150 s the pool runs full and requests queue.
-        const double load = std::min(1.0, 0.25 + t / 170.0);
-        Gauges g;
-        g.max = 12;
-        g.active = std::min(12, int(std::lround(load * 12 + random.bounded(3) - 1)));
-        g.idle = std::max(0, std::min(12 - g.active, 4 - int(t / 50)));
-        g.pending = t > 150 ? int(random.bounded(6)) : (random.bounded(10) == 0 ? 1 : 0);
-        QList<RequestRecord> batch;
-        const int arrivals = int(random.bounded(int(2 + load * 3)));
-        for (int i = 0; i < arrivals; ++i) {
-            const qint64 end = kT0 + qint64(t * 1e6) + qint64(random.bounded(100'000));
-            const double e2e = 400 + 600 * load + std::exp(random.generateDouble() * 7.0);
-            const bool ok = random.bounded(100) >= (t > 120 ? 6 : 2);
-            RequestRecord record = recordAt(++id, end, e2e, ok);
-            record.requestId = u"psr-"_s + QString::number(random.generate64(), 16).left(16) +
-                               u'-' + QString::number(id);
-            if (!ok && random.bounded(2) == 0) {
-                record.errorClass = ErrorClass::RateLimited;
-                record.httpStatus = 429;
-            }
-            if (random.bounded(8) == 0) { // retried once after a 429
-                record.attempts = 2;
-                record.attemptLog.prepend({1, ErrorClass::RateLimited, 429, u"429"_s, 800});
-            }
-            if (t > 150)
-                record.queueUs = qint64(random.bounded(400'000));
-            record.tokens.completion = 50 + random.bounded(400);
-            record.costPicoUsd = record.tokens.completion * 8'000'000LL + 20 * 2'000'000LL;
-            if (id % 97 == 0)
-                record.costPicoUsd.reset();
-            record.responseHeaders = {{"content-type", "text/event-stream"},
-                                      {"x-ratelimit-remaining-requests", "4312"}};
-            usage += qint64(e2e * 1000);
-            ++finished;
-            reused += record.reused ? 1 : 0;
-            batch.append(record);
-        }
-        PoolSnapshot snapshot = snapshotAt(kT0 + tenth * 100'000, g);
-        snapshot.requestsFinished = finished;
-        snapshot.requestsOnReusedConnections = reused;
-        snapshot.connectionsOpened = 14;
-        snapshot.usageUsSum = usage;
-        snapshot.rateLimitHeadroom = 0.62;
-        snapshot.acquireTimeouts = t > 170 ? 2 : 0;
-        page.addSnapshot(snapshot);
-        page.addRecords(batch);
-    }
-    page.refresh();
+    QVERIFY(showScriptedRun(page));
     page.logView()->setCurrentIndex(page.logFilter()->index(2, 0));
     QTest::qWait(50);
-    // Each legend table sits beside its chart, not over it.
-    for (const QString& name : {u"latencySummary"_s, u"errorTable"_s, u"spendTable"_s}) {
-        auto* table = page.findChild<QWidget*>(name);
-        QVERIFY(table);
-        auto* chart = table->parentWidget()->findChild<LiveChart*>();
-        QVERIFY(chart);
-        QVERIFY2(chart->geometry().right() < table->geometry().left(),
-                 qPrintable(name + u" chart "_s + QString::number(chart->geometry().right()) +
-                            u" table "_s + QString::number(table->geometry().left()) + u" w "_s +
-                            QString::number(table->width()) + u" body "_s +
-                            QString::number(table->parentWidget()->width())));
-    }
     QVERIFY(page.grab().save(path));
     const QString charts = path.chopped(4) + u"-charts.png"_s;
     QString error;

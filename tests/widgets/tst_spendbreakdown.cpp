@@ -71,6 +71,14 @@ private slots:
         QCOMPARE(rowOf(rows, u"total"_s).last().text, u"\u2265 $0.0010"_s);
     }
 
+    void aRequestWithoutAProfileIsNamedByItsModel() {
+        CostLedger ledger;
+        ledger.add(spent(QString(), u"gpt-4.1"_s, 1'000'000'000)); // a bare --base-url run
+        const QList<FigureTable::Row> rows = spendBreakdownRows(ledger);
+        QCOMPARE(rows.size(), 2); // the header and the row; one row needs no total
+        QCOMPARE(rows.last().first().text, u"gpt-4.1"_s);
+    }
+
     void manyRowsAreSummedIntoOthers() {
         CostLedger ledger;
         for (int i = 0; i < 10; ++i)
