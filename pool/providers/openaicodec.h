@@ -4,6 +4,8 @@
 
 #include <QJsonObject>
 
+#include <optional>
+
 namespace poolscope {
 
 // The OpenAI chat completions format, which most servers speak (OpenAI, DeepSeek, Groq,
@@ -24,6 +26,19 @@ public:
     static TokenUsage usageFromJson(const QJsonObject& usage);
     // The class of an {"error":{...}} object sent with HTTP 200 (in a stream, usually).
     static ErrorClass errorClassOf(const QJsonObject& error);
+
+    // What a stream chunk adds, read without QJsonDocument (JsonScanner): the text of
+    // choices[0].delta.content and choices[0].finish_reason ("" when absent or not strings).
+    // nullopt when the chunk needs the full parse: an error or usage object, content in parts,
+    // a member twice, anything unusual or not valid JSON. The stream decoder tries this first.
+    struct ChunkDelta {
+        QString content;
+        QString finishReason;
+        bool operator==(const ChunkDelta&) const = default;
+    };
+    static std::optional<ChunkDelta> scanChunk(QByteArrayView data);
+    // The same two members read from a parsed chunk: the full path, and scanChunk's reference.
+    static ChunkDelta chunkDeltaFromJson(const QJsonObject& chunk);
 };
 
 } // namespace poolscope

@@ -1,3 +1,4 @@
+#include "codecjson.h"
 #include "codectest.h"
 #include "openaicodec.h"
 
@@ -455,6 +456,75 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(QStringList, models);
         QCOMPARE(m_codec.parseModels(body), models);
+    }
+
+    // The stream decoder reads common chunks with JsonScanner and the rest with QJsonDocument:
+    // whenever the scan answers, it must answer what the full parse reads from the same bytes.
+    void chunkScanAgreesWithTheFullParse_data() {
+        QTest::addColumn<QByteArray>("chunk");
+        QTest::addColumn<bool>("fast"); // the scan should answer (a common chunk)
+        const auto row = [](const char* name, const QByteArray& chunk, bool fast) {
+            QTest::newRow(name) << chunk << fast;
+        };
+        row("openai content",
+            R"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4.1","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]})",
+            true);
+        row("openai role only",
+            R"({"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"finish_reason":null}],"usage":null})",
+            true);
+        row("openai finish",
+            R"({"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})", true);
+        row("escapes and unicode",
+            "{\"choices\":[{\"delta\":{\"content\":\"a\\n\\\"b\\\" \\u00e9 \xe4\xb8\xad "
+            "\xf0\x9f\x98\x80\"}}]}",
+            true);
+        row("llama.cpp",
+            R"({"choices":[{"finish_reason":null,"index":0,"delta":{"content":" world"}}],"created":1,"id":"x","model":"m","object":"chat.completion.chunk"})",
+            true);
+        row("reasoning delta",
+            R"({"choices":[{"delta":{"reasoning_content":"think","content":null}}]})", true);
+        row("two choices", R"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})",
+            true);
+        row("choice not an object", R"({"choices":["x",{"delta":{"content":"b"}}]})", true);
+        row("choices not an array", R"({"choices":{"delta":{"content":"a"}}})", true);
+        row("delta not an object", R"({"choices":[{"delta":"a","finish_reason":"length"}]})", true);
+        row("finish reason not a string",
+            R"({"choices":[{"delta":{"content":"a"},"finish_reason":7}]})", true);
+        row("error null", R"({"error":null,"choices":[{"delta":{"content":"a"}}]})", true);
+        row("empty object", "{}", true);
+        row("whitespace", " \n{ \"choices\" : [ { \"delta\" : { \"content\" : \"a\" } } ] } ",
+            true);
+        // Left to the full parse:
+        row("usage object", R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":4}})",
+            false);
+        row("error object", R"({"error":{"message":"overloaded","type":"server_error"}})", false);
+        row("content in parts",
+            R"({"choices":[{"delta":{"content":[{"type":"text","text":"a"}]}}]})", false);
+        row("duplicate content", R"({"choices":[{"delta":{"content":"a","content":"b"}}]})", false);
+        row("duplicate choices", R"({"choices":[],"choices":[{"delta":{"content":"b"}}]})", false);
+        row("escaped key", R"({"choice\u0073":[{"delta":{"content":"a"}}]})", false);
+        row("surrogate pair", R"({"choices":[{"delta":{"content":"\ud83d\ude00"}}]})", false);
+        row("not JSON", "{\"choices\":[", false);
+        row("trailing garbage", R"({"choices":[]} x)", false);
+        row("array", "[]", false);
+        row("invalid utf8", "{\"choices\":[{\"delta\":{\"content\":\"\xff\"}}]}", false);
+    }
+
+    void chunkScanAgreesWithTheFullParse() {
+        QFETCH(QByteArray, chunk);
+        QFETCH(bool, fast);
+        const auto scanned = OpenAiCodec::scanChunk(chunk);
+        QCOMPARE(scanned.has_value(), fast);
+        if (!scanned)
+            return;
+        QString error;
+        const auto parsed = codecjson::parseObject(chunk, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QVERIFY(!parsed->value(u"error").isObject());
+        QVERIFY(!parsed->value(u"usage").isObject());
+        const OpenAiCodec::ChunkDelta full = OpenAiCodec::chunkDeltaFromJson(*parsed);
+        QCOMPARE(scanned->content, full.content);
+        QCOMPARE(scanned->finishReason, full.finishReason);
     }
 };
 
