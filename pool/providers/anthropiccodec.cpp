@@ -1,6 +1,7 @@
 #include "anthropiccodec.h"
 
 #include "codecjson.h"
+#include "jsonscanner.h"
 #include "ssestreamdecoder.h"
 
 #include <QJsonArray>
@@ -65,6 +66,11 @@ protected:
     void handleEvent(const SseEvent& event, StreamUpdate& update) override {
         if (isFinished())
             return;
+        if (const auto text = AnthropicCodec::scanTextDelta(event.data)) { // the common event
+            if (!text->isEmpty())
+                update.contentDeltas.append(*text);
+            return;
+        }
         QString parseError;
         const auto payload = codecjson::parseObject(event.data, &parseError);
         if (!payload) {
@@ -90,13 +96,9 @@ protected:
                     update.contentDeltas.append(text);
             }
         } else if (type == "content_block_delta"_L1) {
-            // thinking_delta, signature_delta and input_json_delta are not output text.
-            const QJsonObject delta = payload->value(u"delta").toObject();
-            if (delta.value(u"type").toString() == "text_delta"_L1) {
-                const QString text = delta.value(u"text").toString();
-                if (!text.isEmpty())
-                    update.contentDeltas.append(text);
-            }
+            const QString text = AnthropicCodec::textDeltaFromJson(*payload);
+            if (!text.isEmpty())
+                update.contentDeltas.append(text);
         } else if (type == "message_delta"_L1) {
             const QString stopReason =
                 payload->value(u"delta").toObject().value(u"stop_reason").toString();
@@ -121,6 +123,59 @@ private:
 };
 
 } // namespace
+
+QString AnthropicCodec::textDeltaFromJson(const QJsonObject& event) {
+    // thinking_delta, signature_delta and input_json_delta are not output text.
+    const QJsonObject delta = event.value(u"delta").toObject();
+    if (delta.value(u"type").toString() != "text_delta"_L1)
+        return QString();
+    return delta.value(u"text").toString();
+}
+
+std::optional<QString> AnthropicCodec::scanTextDelta(QByteArrayView data) {
+    using Kind = JsonScanner::Kind;
+    JsonScanner json(data);
+    QString type;
+    QString deltaType;
+    QString text;
+    bool sawType = false;
+    bool sawDelta = false;
+    bool sawDeltaType = false;
+    bool sawText = false;
+    // A string member read once; a second one, or another kind of value, needs the full path
+    // (which reads a non-string as "", but then so would a missing one: keep it simple).
+    const auto readOnce = [&json](bool& seen, QString* out) {
+        return !std::exchange(seen, true) && json.peek() == Kind::String && json.readString(out);
+    };
+    if (!json.enterObject())
+        return std::nullopt;
+    QByteArrayView key;
+    while (json.nextMember(&key)) {
+        bool read = true;
+        if (key == "type") {
+            read = readOnce(sawType, &type);
+        } else if (key == "delta") {
+            read = !std::exchange(sawDelta, true) && json.enterObject();
+            QByteArrayView inner;
+            while (read && json.nextMember(&inner)) {
+                if (inner == "type")
+                    read = readOnce(sawDeltaType, &deltaType);
+                else if (inner == "text")
+                    read = readOnce(sawText, &text);
+                else
+                    read = json.skipValue();
+            }
+            read = read && json.ok();
+        } else {
+            read = json.skipValue();
+        }
+        if (!read)
+            return std::nullopt;
+    }
+    if (!json.finished() || type != "content_block_delta"_L1)
+        return std::nullopt;
+    return deltaType == "text_delta"_L1 ? text : QString();
+}
 
 ErrorClass AnthropicCodec::errorClassOf(const QJsonObject& error) {
     const QString type = error.value(u"type").toString();

@@ -4,6 +4,8 @@
 
 #include <QJsonObject>
 
+#include <optional>
+
 namespace poolscope {
 
 // The Anthropic Messages API (version 2023-06-01).
@@ -24,6 +26,15 @@ public:
 
     // An error object's "type" (overloaded_error, rate_limit_error, ...) as a class.
     static ErrorClass errorClassOf(const QJsonObject& error);
+
+    // The output text of a content_block_delta event ("" for thinking, signature and tool
+    // input deltas), read without QJsonDocument (JsonScanner); nullopt for any other event or
+    // whenever the full parse is needed (a member twice, anything unusual or not valid JSON).
+    // The stream decoder tries this first: nearly every event of a stream is one of these.
+    static std::optional<QString> scanTextDelta(QByteArrayView data);
+    // The output text of a parsed content_block_delta event: the full path, and
+    // scanTextDelta's reference.
+    static QString textDeltaFromJson(const QJsonObject& event);
 };
 
 } // namespace poolscope

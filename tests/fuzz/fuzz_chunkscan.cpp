@@ -1,7 +1,9 @@
-// libFuzzer target: the OpenAI stream-chunk scan (JsonScanner) against the full parse
-// (QJsonDocument). Whenever the scan answers, the full parse must accept the same bytes as an
-// object without an error or usage object, and read the same content and finish reason; any
-// disagreement aborts.
+// libFuzzer target: the stream-event scans (JsonScanner) against the full parse (QJsonDocument).
+// Whenever the OpenAI chunk scan answers, the full parse must accept the same bytes as an object
+// without an error or usage object, and read the same content and finish reason; whenever the
+// Anthropic text-delta scan answers, the full parse must read a content_block_delta with the same
+// text. Any disagreement aborts.
+#include "anthropiccodec.h"
 #include "codecjson.h"
 #include "openaicodec.h"
 
@@ -12,12 +14,17 @@ using namespace poolscope;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const QByteArrayView bytes(reinterpret_cast<const char*>(data), qsizetype(size));
-    const auto scanned = OpenAiCodec::scanChunk(bytes);
-    if (!scanned)
-        return 0;
-    const auto parsed = codecjson::parseObject(bytes, nullptr);
-    if (!parsed || parsed->value(u"error").isObject() || parsed->value(u"usage").isObject() ||
-        !(OpenAiCodec::chunkDeltaFromJson(*parsed) == *scanned))
-        std::abort();
+    if (const auto scanned = OpenAiCodec::scanChunk(bytes)) {
+        const auto parsed = codecjson::parseObject(bytes, nullptr);
+        if (!parsed || parsed->value(u"error").isObject() || parsed->value(u"usage").isObject() ||
+            !(OpenAiCodec::chunkDeltaFromJson(*parsed) == *scanned))
+            std::abort();
+    }
+    if (const auto text = AnthropicCodec::scanTextDelta(bytes)) {
+        const auto parsed = codecjson::parseObject(bytes, nullptr);
+        if (!parsed || parsed->value(u"type").toString() != QStringView(u"content_block_delta") ||
+            AnthropicCodec::textDeltaFromJson(*parsed) != *text)
+            std::abort();
+    }
     return 0;
 }

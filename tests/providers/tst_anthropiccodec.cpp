@@ -1,4 +1,5 @@
 #include "anthropiccodec.h"
+#include "codecjson.h"
 #include "codectest.h"
 
 #include <QTest>
@@ -358,6 +359,62 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(QStringList, models);
         QCOMPARE(m_codec.parseModels(body), models);
+    }
+
+    // The stream decoder reads text deltas with JsonScanner and every other event with
+    // QJsonDocument: whenever the scan answers, it must answer what the full parse reads.
+    void textDeltaScanAgreesWithTheFullParse_data() {
+        QTest::addColumn<QByteArray>("event");
+        QTest::addColumn<bool>("fast"); // the scan should answer (a common event)
+        const auto row = [](const char* name, const QByteArray& event, bool fast) {
+            QTest::newRow(name) << event << fast;
+        };
+        row("text delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}})",
+            true);
+        row("members in another order",
+            R"({"delta":{"text":"a\nb","type":"text_delta"},"index":1,"type":"content_block_delta"})",
+            true);
+        row("thinking delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}})",
+            true);
+        row("tool input delta",
+            "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_"
+            "delta\","
+            "\"partial_json\":\"{\\\"a\\\":\"}}",
+            true);
+        row("unicode",
+            "{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\","
+            "\"text\":\"\\u00e9 \xe4\xb8\xad\"}}",
+            true);
+        // Left to the full parse:
+        row("message start", R"({"type":"message_start","message":{"usage":{"input_tokens":5}}})",
+            false);
+        row("message delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"}})",
+            false);
+        row("ping", R"({"type":"ping"})", false);
+        row("no type", R"({"delta":{"type":"text_delta","text":"a"}})", false);
+        row("type twice",
+            R"({"type":"ping","type":"content_block_delta","delta":{"type":"text_delta","text":"a"}})",
+            false);
+        row("text not a string",
+            R"({"type":"content_block_delta","delta":{"type":"text_delta","text":7}})", false);
+        row("delta not an object", R"({"type":"content_block_delta","delta":"a"})", false);
+        row("not JSON", R"({"type":"content_block_delta",)", false);
+    }
+
+    void textDeltaScanAgreesWithTheFullParse() {
+        QFETCH(QByteArray, event);
+        QFETCH(bool, fast);
+        const auto scanned = AnthropicCodec::scanTextDelta(event);
+        QCOMPARE(scanned.has_value(), fast);
+        if (!scanned)
+            return;
+        QString error;
+        const auto parsed = codecjson::parseObject(event, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QCOMPARE(parsed->value(u"type").toString(), u"content_block_delta"_s);
+        QCOMPARE(*scanned, AnthropicCodec::textDeltaFromJson(*parsed));
     }
 };
 
