@@ -44,7 +44,7 @@ run() { # target, seed files...
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run fuzz_sseparser tests/data/providers/*.sse
 run fuzz_providers tests/data/providers/*
-run fuzz_chunkscan tests/data/providers/*
+run fuzz_chunkscan tests/data/chunks/* tests/data/providers/*
 run fuzz_dataset
 run fuzz_pricetable resources/prices.json
 run fuzz_requestbody

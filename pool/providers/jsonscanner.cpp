@@ -38,15 +38,17 @@ void appendUtf8(QByteArray& out, char16_t unit) { // a BMP code point that is no
     }
 }
 
-// UTF-8 to UTF-16, failing on any invalid sequence; a leading U+FEFF is text, not a BOM.
+// UTF-8 to UTF-16, failing on any invalid sequence, and on a leading U+FEFF: QJsonDocument
+// keeps one that came from an escape and drops one that came as raw bytes (it stores such a
+// string as UTF-8, and QString::fromUtf8 takes the bytes for a byte-order mark), so the full
+// parse decides.
 bool decodeUtf8(QByteArrayView bytes, QString* out) {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
                                                      QStringDecoder::Flag::ConvertInitialBom);
     QString text = decoder.decode(bytes);
-    if (decoder.hasError())
+    if (decoder.hasError() || text.startsWith(QChar(0xFEFF)))
         return false;
-    if (out)
-        *out = std::move(text);
+    *out = std::move(text);
     return true;
 }
 
@@ -102,6 +104,8 @@ void JsonScanner::valueDone() {
 bool JsonScanner::enter(char open) {
     if (!m_ok || m_topDone || m_depth >= kMaxDepth || !expect(open))
         return fail();
+    if (m_depth == 0)
+        m_topIsContainer = true;
     ++m_depth;
     m_hasItem[m_depth] = false;
     return true;
@@ -162,12 +166,21 @@ bool JsonScanner::scanKey(QByteArrayView* key) {
 }
 
 bool JsonScanner::scanString(QString* out) {
+    // out null: only check the string (UTF-8 runs checked in place, nothing built).
     if (!m_ok || m_topDone || !expect('"'))
         return fail();
     const qsizetype start = m_at;
-    QByteArray unescaped; // only when the string has escapes
+    QByteArray unescaped; // only when the string has escapes and is wanted
     bool escaped = false;
     qsizetype runStart = start;
+    const auto takeRun = [&](qsizetype end) { // raw bytes up to end; escapes are ASCII, so
+        const QByteArrayView run = m_text.sliced(runStart, end - runStart); // no sequence spans
+        if (out) {
+            unescaped.append(run);
+            return true;
+        }
+        return run.isValidUtf8();
+    };
     while (true) {
         if (m_at >= m_text.size())
             return fail();
@@ -180,63 +193,71 @@ bool JsonScanner::scanString(QString* out) {
             ++m_at;
             continue;
         }
-        if (!escaped) {
-            escaped = true;
-            unescaped.reserve(m_text.size() - start);
-        }
-        unescaped.append(m_text.sliced(runStart, m_at - runStart));
-        if (m_at + 1 >= m_text.size())
+        if (!escaped && out)
+            unescaped.reserve(m_at - start + 16);
+        escaped = true;
+        if (!takeRun(m_at) || m_at + 1 >= m_text.size())
             return fail();
         const char code = m_text[m_at + 1];
         m_at += 2;
+        char16_t unit = 0;
         switch (code) {
         case '"':
         case '\\':
         case '/':
-            unescaped.append(code);
+            unit = char16_t(code);
             break;
         case 'b':
-            unescaped.append('\b');
+            unit = u'\b';
             break;
         case 'f':
-            unescaped.append('\f');
+            unit = u'\f';
             break;
         case 'n':
-            unescaped.append('\n');
+            unit = u'\n';
             break;
         case 'r':
-            unescaped.append('\r');
+            unit = u'\r';
             break;
         case 't':
-            unescaped.append('\t');
+            unit = u'\t';
             break;
         case 'u': {
             if (m_at + 4 > m_text.size())
                 return fail();
-            int unit = 0;
+            int value = 0;
             for (int i = 0; i < 4; ++i) {
                 const int digit = hexValue(m_text[m_at + i]);
                 if (digit < 0)
                     return fail();
-                unit = unit * 16 + digit;
+                value = value * 16 + digit;
             }
             m_at += 4;
-            if (unit >= 0xD800 && unit <= 0xDFFF)
+            if (value >= 0xD800 && value <= 0xDFFF)
                 return fail(); // surrogate pairs take the full path
-            appendUtf8(unescaped, char16_t(unit));
+            unit = char16_t(value);
             break;
         }
         default:
             return fail();
         }
+        if (out)
+            appendUtf8(unescaped, unit);
         runStart = m_at;
     }
-    const QByteArrayView raw = m_text.sliced(start, m_at - start);
+    const qsizetype end = m_at;
     ++m_at; // the closing quote
-    if (escaped)
-        unescaped.append(m_text.sliced(runStart, raw.size() - (runStart - start)));
-    if (!decodeUtf8(escaped ? QByteArrayView(unescaped) : raw, out))
-        return fail();
+    if (!out) {
+        if (!takeRun(end))
+            return fail();
+    } else {
+        if (escaped)
+            takeRun(end);
+        const QByteArrayView text =
+            escaped ? QByteArrayView(unescaped) : m_text.sliced(start, end - start);
+        if (!decodeUtf8(text, out))
+            return fail();
+    }
     valueDone();
     return true;
 }
@@ -329,7 +350,7 @@ bool JsonScanner::skipValue() {
 }
 
 bool JsonScanner::finished() {
-    if (!m_ok || !m_topDone || m_depth != 0)
+    if (!m_ok || !m_topDone || !m_topIsContainer || m_depth != 0)
         return false;
     skipSpace();
     return m_at == m_text.size();

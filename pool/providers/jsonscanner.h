@@ -11,7 +11,8 @@ namespace poolscope {
 //
 // It is strict and cautious. Anything it does not accept exactly as QJsonDocument would (bad
 // syntax, trailing bytes, raw control characters or invalid UTF-8 in a string, a \u escape
-// that is half of a surrogate pair, nesting deeper than kMaxDepth) fails the walk: ok() turns
+// that is half of a surrogate pair, a string read that starts with U+FEFF, nesting deeper than
+// kMaxDepth) fails the walk: ok() turns
 // false, every later call fails too, and the caller falls back to QJsonDocument, which then
 // also words the error. So a caller may only trust what it read once it has walked the whole
 // text and finished() says so.
@@ -38,7 +39,8 @@ public:
 
     bool readString(QString* out); // escapes decoded, UTF-8 checked
     bool skipValue();              // any value, checked as thoroughly as one that is read
-    // True once the one top-level value has been walked and only whitespace follows.
+    // True once the one top-level value (an object or an array, as QJsonDocument wants) has
+    // been walked and only whitespace follows.
     bool finished();
 
 private:
@@ -57,7 +59,8 @@ private:
     qsizetype m_at = 0;
     int m_depth = 0;
     bool m_ok = true;
-    bool m_topDone = false; // the top-level value has been walked
+    bool m_topDone = false;        // the top-level value has been walked
+    bool m_topIsContainer = false; // QJsonDocument takes only an object or an array
     // Per depth: whether a member or element has been read in the current container.
     bool m_hasItem[kMaxDepth + 1] = {};
 };

@@ -401,6 +401,14 @@ private slots:
             R"({"type":"content_block_delta","delta":{"type":"text_delta","text":7}})", false);
         row("delta not an object", R"({"type":"content_block_delta","delta":"a"})", false);
         row("not JSON", R"({"type":"content_block_delta",)", false);
+        row("byte-order mark in the delta type",
+            "{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"\xef\xbb\xbftext_delta\","
+            "\"text\":\"x\"}}",
+            false);
+        row("byte-order mark in the text",
+            "{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\","
+            "\"text\":\"\xef\xbb\xbfx\"}}",
+            false);
     }
 
     void textDeltaScanAgreesWithTheFullParse() {

@@ -69,15 +69,26 @@ void TestJsonScanner::readsMembersInOrder() {
 void TestJsonScanner::decodesEscapesAndUtf8() {
     const QByteArray text = R"("a\"b\\c\/d\b\f\n\r\t \u00e9\u4e2d \u0041)"
                             "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80\xef\xbb\xbf\"";
-    JsonScanner json(text);
+    const QByteArray array = "[" + text + "]";
+    JsonScanner json(array);
     QString out;
+    QVERIFY(json.enterArray());
+    QVERIFY(json.nextElement());
     QVERIFY(json.readString(&out));
+    QVERIFY(!json.nextElement());
     QVERIFY(json.finished());
-    QCOMPARE(out, QJsonDocument::fromJson("[" + text + "]").array().at(0).toString());
+    QCOMPARE(out, QJsonDocument::fromJson(array).array().at(0).toString());
     QVERIFY(out.endsWith(u"\u00e9\u4e2d\U0001F600\uFEFF"_s)); // a trailing U+FEFF stays text
-    JsonScanner bom("\"\xef\xbb\xbfx\"");
-    QVERIFY(bom.readString(&out));
-    QCOMPARE(out, u"\uFEFFx"_s); // and a leading one is not taken for a byte-order mark
+    // QJsonDocument drops a leading U+FEFF sent as raw bytes and keeps one sent as an escape:
+    // the scanner leaves both to it, and only fails a string it is asked to read.
+    for (const QByteArray& leading :
+         {QByteArray("\"\xef\xbb\xbfx\""), QByteArray(R"("\ufeffx")")}) {
+        JsonScanner bom(leading);
+        QVERIFY(!bom.readString(&out));
+        QVERIFY(accepts(QByteArray("[" + leading + "]"))); // skipped, it is valid JSON
+    }
+    QCOMPARE(QJsonDocument::fromJson("[\"\xef\xbb\xbfx\"]").array().at(0).toString(), u"x"_s);
+    QCOMPARE(QJsonDocument::fromJson(R"(["\ufeffx"])").array().at(0).toString(), u"\uFEFFx"_s);
 }
 
 void TestJsonScanner::acceptsOnlyWhatQtAccepts_data() {
@@ -91,6 +102,8 @@ void TestJsonScanner::acceptsOnlyWhatQtAccepts_data() {
     row("numbers", "[0,-0,1.5,-2.25e+10,3E-5,1234567890123]", true);
     row("empty containers", R"({"a":{},"b":[]})", true);
     row("empty", "", false);
+    row("top-level string", "\"a\"", false);
+    row("top-level number", "1", false);
     row("trailing comma object", R"({"a":1,})", false);
     row("trailing comma array", "[1,]", false);
     row("missing comma", R"({"a":1 "b":2})", false);

@@ -507,6 +507,8 @@ private slots:
         row("not JSON", "{\"choices\":[", false);
         row("trailing garbage", R"({"choices":[]} x)", false);
         row("array", "[]", false);
+        row("leading byte-order mark",
+            "{\"choices\":[{\"delta\":{\"content\":\"\xef\xbb\xbfHi\"}}]}", false);
         row("invalid utf8", "{\"choices\":[{\"delta\":{\"content\":\"\xff\"}}]}", false);
     }
 
