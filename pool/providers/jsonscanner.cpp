@@ -304,6 +304,29 @@ bool JsonScanner::scanNumber() {
     return true;
 }
 
+bool JsonScanner::readInteger(qint64* out) {
+    if (!m_ok || m_topDone)
+        return fail();
+    skipSpace();
+    qsizetype at = m_at;
+    const bool negative = at < m_text.size() && m_text[at] == '-';
+    if (negative)
+        ++at;
+    const qsizetype first = at;
+    qint64 value = 0;
+    while (at < m_text.size() && isDigit(m_text[at]) && at - first < 18)
+        value = value * 10 + (m_text[at++] - '0');
+    const qsizetype count = at - first;
+    const bool more = at < m_text.size() && (isDigit(m_text[at]) || m_text[at] == '.' ||
+                                             m_text[at] == 'e' || m_text[at] == 'E');
+    if (count == 0 || more || (count > 1 && m_text[first] == '0'))
+        return fail();
+    m_at = at;
+    *out = negative ? -value : value;
+    valueDone();
+    return true;
+}
+
 bool JsonScanner::scanLiteral(QByteArrayView word) {
     skipSpace();
     if (m_text.sliced(m_at).startsWith(word)) {

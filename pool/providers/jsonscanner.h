@@ -38,7 +38,10 @@ public:
     bool nextElement();
 
     bool readString(QString* out); // escapes decoded, UTF-8 checked
-    bool skipValue();              // any value, checked as thoroughly as one that is read
+    // A plain integer literal of at most 18 digits (what QJsonValue::toInteger reads exactly);
+    // a fraction, an exponent or a longer number fails the walk, for the full parse to judge.
+    bool readInteger(qint64* out);
+    bool skipValue(); // any value, checked as thoroughly as one that is read
     // True once the one top-level value (an object or an array, as QJsonDocument wants) has
     // been walked and only whitespace follows.
     bool finished();

@@ -127,6 +127,141 @@ std::optional<OpenAiCodec::ChunkDelta> scanChunkFields(QByteArrayView data) {
     return delta;
 }
 
+// The members of a chat completion that parseResponse reads, walked without QJsonDocument;
+// nullopt when the body needs the full parse: an error object, no usable choices, content in
+// parts, a member twice, a count that is not a plain integer, anything unusual or not valid JSON.
+std::optional<ParsedResponse> scanResponseFields(QByteArrayView body) {
+    using Kind = JsonScanner::Kind;
+    JsonScanner json(body);
+    ParsedResponse result;
+    // Each member this reads may appear once; a repeat is left to the full parse.
+    enum Member : unsigned {
+        Choices = 1,
+        Usage = 2,
+        Prompt = 4,
+        Completion = 8,
+        CacheHits = 16,
+        PromptDetails = 32,
+        CompletionDetails = 64,
+        Cached = 128,
+        Reasoning = 256,
+        Finish = 512,
+        Message = 1024,
+        Content = 2048,
+    };
+    unsigned seen = 0;
+    const auto once = [&seen](Member member) {
+        if (seen & member)
+            return false;
+        seen |= member;
+        return true;
+    };
+    std::optional<qint64> prompt, completion, cacheHit, cached, reasoning;
+    const auto readCount = [&json](std::optional<qint64>& count) { // toInteger(fallback) reads
+        if (json.peek() != Kind::Number)                           // other kinds as absent
+            return json.skipValue();
+        qint64 value = 0;
+        if (!json.readInteger(&value))
+            return false;
+        count = value;
+        return true;
+    };
+    // members of an object whose reading `read` does; false when the walk must stop
+    const auto members = [&json](const auto& read) {
+        QByteArrayView key;
+        while (json.nextMember(&key))
+            if (!read(key))
+                return false;
+        return json.ok();
+    };
+    const auto readDetails = [&](QByteArrayView name, Member path, std::optional<qint64>& count) {
+        return members([&](QByteArrayView key) {
+            return key == name ? once(path) && readCount(count) : json.skipValue();
+        });
+    };
+    const auto readUsage = [&] {
+        return members([&](QByteArrayView key) {
+            if (key == "prompt_tokens")
+                return once(Prompt) && readCount(prompt);
+            if (key == "completion_tokens")
+                return once(Completion) && readCount(completion);
+            if (key == "prompt_cache_hit_tokens")
+                return once(CacheHits) && readCount(cacheHit);
+            if (key == "prompt_tokens_details" || key == "completion_tokens_details") {
+                const bool prompts = key == "prompt_tokens_details";
+                if (!once(prompts ? PromptDetails : CompletionDetails))
+                    return false;
+                if (json.peek() != Kind::Object)
+                    return json.skipValue();
+                json.enterObject();
+                return prompts ? readDetails("cached_tokens", Cached, cached)
+                               : readDetails("reasoning_tokens", Reasoning, reasoning);
+            }
+            return json.skipValue();
+        });
+    };
+    const auto readChoice = [&] {
+        return members([&](QByteArrayView key) {
+            if (key == "finish_reason") {
+                if (!once(Finish))
+                    return false;
+                return json.peek() == Kind::String ? json.readString(&result.finishReason)
+                                                   : json.skipValue();
+            }
+            if (key != "message")
+                return json.skipValue();
+            if (!once(Message))
+                return false;
+            if (json.peek() != Kind::Object)
+                return json.skipValue();
+            json.enterObject();
+            return members([&](QByteArrayView inner) {
+                if (inner != "content")
+                    return json.skipValue();
+                if (!once(Content) || json.peek() == Kind::Array)
+                    return false;
+                return json.peek() == Kind::String ? json.readString(&result.text)
+                                                   : json.skipValue();
+            });
+        });
+    };
+    bool usageSeen = false;
+    if (!json.enterObject())
+        return std::nullopt;
+    const bool read = members([&](QByteArrayView key) {
+        if (key == "error")
+            return json.peek() != Kind::Object && json.skipValue();
+        if (key == "usage") {
+            if (!once(Usage))
+                return false;
+            if (json.peek() != Kind::Object)
+                return json.skipValue();
+            usageSeen = true;
+            json.enterObject();
+            return readUsage();
+        }
+        if (key != "choices")
+            return json.skipValue();
+        if (!once(Choices) || json.peek() != Kind::Array || !json.enterArray() ||
+            !json.nextElement() || json.peek() != Kind::Object || !json.enterObject() ||
+            !readChoice())
+            return false; // no usable first choice: the full parse words the error
+        while (json.nextElement())
+            if (!json.skipValue())
+                return false;
+        return json.ok();
+    });
+    if (!read || !(seen & Choices) || !json.finished())
+        return std::nullopt;
+    if (usageSeen) {
+        result.usage.prompt = prompt.value_or(-1);
+        result.usage.completion = completion.value_or(-1);
+        result.usage.cached = cached.value_or(cacheHit.value_or(0));
+        result.usage.reasoning = reasoning.value_or(0);
+    }
+    return result;
+}
+
 class OpenAiStreamDecoder final : public SseStreamDecoder {
 protected:
     void handleEvent(const SseEvent& event, StreamUpdate& update) override {
@@ -291,7 +426,17 @@ HttpRequestSpec OpenAiCodec::buildChatRequest(const QUrl& baseUrl, const QByteAr
     return spec;
 }
 
+std::optional<ParsedResponse> OpenAiCodec::scanResponse(QByteArrayView body) {
+    return scanResponseFields(body);
+}
+
 ParsedResponse OpenAiCodec::parseResponse(QByteArrayView body) const {
+    if (auto fast = scanResponseFields(body)) // the common body, at a fraction of the cost
+        return std::move(*fast);
+    return parseResponseFully(body);
+}
+
+ParsedResponse OpenAiCodec::parseResponseFully(QByteArrayView body) {
     ParsedResponse result;
     const auto object = codecjson::parseObject(body, &result.error);
     if (!object)

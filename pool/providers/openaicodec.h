@@ -39,6 +39,13 @@ public:
     static std::optional<ChunkDelta> scanChunk(QByteArrayView data);
     // The same two members read from a parsed chunk: the full path, and scanChunk's reference.
     static ChunkDelta chunkDeltaFromJson(const QJsonObject& chunk);
+
+    // parseResponse tries scanResponse (JsonScanner) first and takes the full parse when it
+    // declines: an error object, no usable choices, content in parts, a member twice, a count
+    // that is not a plain integer, anything unusual or not valid JSON. Whenever the scan answers
+    // it answers what parseResponseFully does.
+    static std::optional<ParsedResponse> scanResponse(QByteArrayView body);
+    static ParsedResponse parseResponseFully(QByteArrayView body);
 };
 
 } // namespace poolscope

@@ -33,6 +33,7 @@ private slots:
     void leavesTheUnusualToQt_data();
     void leavesTheUnusualToQt();
     void aFailureSticks();
+    void readsPlainIntegersOnly();
 };
 
 void TestJsonScanner::readsMembersInOrder() {
@@ -167,6 +168,26 @@ void TestJsonScanner::aFailureSticks() {
     QVERIFY(!json.nextElement());
     QVERIFY(!json.skipValue());
     QVERIFY(!json.finished());
+}
+
+void TestJsonScanner::readsPlainIntegersOnly() {
+    // What QJsonValue::toInteger reads exactly; the rest is the full parse's to judge.
+    const auto read = [](const QByteArray& number) -> std::optional<qint64> {
+        const QByteArray text = "[" + number + "]";
+        JsonScanner json(text);
+        qint64 value = 0;
+        if (!json.enterArray() || !json.nextElement() || !json.readInteger(&value) ||
+            json.nextElement() || !json.finished())
+            return std::nullopt;
+        return value;
+    };
+    QCOMPARE(read("0"), 0);
+    QCOMPARE(read("-0"), 0);
+    QCOMPARE(read("5"), 5);
+    QCOMPARE(read("-12"), -12);
+    QCOMPARE(read("123456789012345678"), 123456789012345678LL); // 18 digits
+    for (const char* declined : {"1234567890123456789", "5.0", "1e2", "1E2", "007", "-", "+1"})
+        QVERIFY2(!read(declined), declined);
 }
 
 QTEST_GUILESS_MAIN(TestJsonScanner)

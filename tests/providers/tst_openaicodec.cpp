@@ -528,6 +528,87 @@ private slots:
         QCOMPARE(scanned->content, full.content);
         QCOMPARE(scanned->finishReason, full.finishReason);
     }
+
+    // parseResponse reads common bodies with JsonScanner and the rest with QJsonDocument:
+    // whenever the scan answers, it must answer what the full parse does.
+    void responseScanAgreesWithTheFullParse_data() {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("fast"); // the scan should answer (a common body)
+        const auto row = [](const char* name, const QByteArray& body, bool fast) {
+            QTest::newRow(name) << body << fast;
+        };
+        row("recorded", test::fixture(u"openai_response.json"_s), true);
+        row("minimal",
+            R"({"choices":[{"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":4,"total_tokens":9}})",
+            true);
+        row("details",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":10,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":3,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":7}}})",
+            true);
+        row("deepseek cache hits",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":10,"completion_tokens":2,"prompt_cache_hit_tokens":4,"prompt_cache_miss_tokens":6}})",
+            true);
+        row("details win over cache hits",
+            R"({"usage":{"prompt_cache_hit_tokens":4,"prompt_tokens_details":{"cached_tokens":9}},"choices":[{"message":{"content":"a"}}]})",
+            true);
+        row("no usage", R"({"choices":[{"message":{"content":"a"},"finish_reason":"length"}]})",
+            true);
+        row("usage null", R"({"choices":[{"message":{"content":"a"}}],"usage":null})", true);
+        row("details null",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens_details":null}})",
+            true);
+        row("counts not numbers",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":null,"completion_tokens":"4"}})",
+            true);
+        row("negative count",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":-1,"completion_tokens":0}})",
+            true);
+        row("content null", R"({"choices":[{"message":{"content":null,"tool_calls":[]}}]})", true);
+        row("message not an object", R"({"choices":[{"message":"a","finish_reason":"stop"}]})",
+            true);
+        row("two choices",
+            R"({"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}]})", true);
+        row("error null", R"({"error":null,"choices":[{"message":{"content":"a"}}]})", true);
+        // Left to the full parse:
+        row("error object", R"({"error":{"message":"no"},"choices":[{"message":{"content":"a"}}]})",
+            false);
+        row("no choices", R"({"choices":[]})", false);
+        row("choices missing", R"({"id":"x"})", false);
+        row("choices not an array", R"({"choices":{"message":{"content":"a"}}})", false);
+        row("first choice not an object", R"({"choices":["a"]})", false);
+        row("content in parts",
+            R"({"choices":[{"message":{"content":[{"type":"text","text":"a"}]}}]})", false);
+        row("usage twice",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":null,"usage":{"prompt_tokens":1}})",
+            false);
+        row("count twice",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":1,"prompt_tokens":2}})",
+            false);
+        row("fractional count",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":5.0}})", false);
+        row("exponent count",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":1e2}})", false);
+        row("19-digit count",
+            R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":1234567890123456789}})",
+            false);
+        row("not JSON", R"({"choices":[)", false);
+        row("leading byte-order mark",
+            "{\"choices\":[{\"message\":{\"content\":\"\xef\xbb\xbfhi\"}}]}", false);
+    }
+
+    void responseScanAgreesWithTheFullParse() {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, fast);
+        const auto scanned = OpenAiCodec::scanResponse(body);
+        QCOMPARE(scanned.has_value(), fast);
+        if (!scanned)
+            return;
+        const ParsedResponse full = OpenAiCodec::parseResponseFully(body);
+        QVERIFY2(full.error.isEmpty(), qPrintable(full.error));
+        QVERIFY(scanned->error.isEmpty());
+        QCOMPARE(scanned->text, full.text);
+        QCOMPARE(scanned->finishReason, full.finishReason);
+        QVERIFY(scanned->usage == full.usage);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOpenAiCodec)
